@@ -1,0 +1,207 @@
+/**
+ * meta.sqlite: the fs store's index of buckets and objects (better-sqlite3, synchronous calls).
+ *
+ * - WAL with locking_mode=EXCLUSIVE: the lock is taken at open and held until close, so a second process on
+ *   the same data dir fails at once (busy timeout 0) instead of corrupting it; no -shm file is used.
+ * - synchronous=FULL when durable: a COMMIT returns only once the WAL is on disk.
+ * - Object keys are stored as BLOBs of their UTF-8 bytes, so the primary key orders them in UTF-8 byte order
+ *   (memcmp) and a prefix is a key range. Both tables are WITHOUT ROWID: a listing is one clustered range scan.
+ * - Mutating methods (createBucket, deleteBucket, putObject, deleteObject) run inside the grouped commit
+ *   (commits.ts). They check first and write last, so when they throw a ServiceError they have changed nothing.
+ */
+import Database from 'better-sqlite3';
+import { ServiceError } from '../../errors/codes.js';
+
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE buckets (
+  name TEXT NOT NULL PRIMARY KEY,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE objects (
+  bucket TEXT NOT NULL,
+  key BLOB NOT NULL,
+  blob TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  last_modified INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  cache_control TEXT,
+  content_disposition TEXT,
+  content_encoding TEXT,
+  metadata TEXT NOT NULL,
+  PRIMARY KEY (bucket, key)
+) WITHOUT ROWID;
+CREATE INDEX objects_blob ON objects (blob);
+PRAGMA user_version = ${SCHEMA_VERSION};
+`;
+
+export interface BucketRow {
+  name: string;
+  created_at: number;
+}
+
+/** One object, as stored. Times are milliseconds since the epoch; metadata is a JSON object of strings. */
+export interface ObjectRow {
+  bucket: string;
+  key: Buffer;
+  blob: string;
+  size: number;
+  etag: string;
+  last_modified: number;
+  content_type: string;
+  cache_control: string | null;
+  content_disposition: string | null;
+  content_encoding: string | null;
+  metadata: string;
+}
+
+export type ListRow = Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified'>;
+
+type Key = [bucket: string, key: Buffer];
+type Range = [bucket: string, from: Buffer, to: Buffer];
+
+function prepareAll(db: Database.Database) {
+  return {
+    bucket: db.prepare<[string], BucketRow>('SELECT name, created_at FROM buckets WHERE name = ?'),
+    buckets: db.prepare<[], BucketRow>('SELECT name, created_at FROM buckets ORDER BY name'),
+    insertBucket: db.prepare<[string, number]>('INSERT INTO buckets (name, created_at) VALUES (?, ?)'),
+    deleteBucket: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
+    anyObject: db.prepare<[string], number>('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').pluck(),
+    object: db.prepare<Key, ObjectRow>('SELECT * FROM objects WHERE bucket = ? AND key = ?'),
+    blobOf: db.prepare<Key, string>('SELECT blob FROM objects WHERE bucket = ? AND key = ?').pluck(),
+    upsert: db.prepare<[ObjectRow]>(
+      `INSERT OR REPLACE INTO objects (bucket, key, blob, size, etag, last_modified, content_type,
+         cache_control, content_disposition, content_encoding, metadata)
+       VALUES (@bucket, @key, @blob, @size, @etag, @last_modified, @content_type,
+         @cache_control, @content_disposition, @content_encoding, @metadata)`,
+    ),
+    deleteObject: db.prepare<Key, string>('DELETE FROM objects WHERE bucket = ? AND key = ? RETURNING blob').pluck(),
+    referenced: db.prepare<[string], number>('SELECT 1 FROM objects WHERE blob = ? LIMIT 1').pluck(),
+    scan: db.prepare<Range, ListRow>(
+      'SELECT key, size, etag, last_modified FROM objects WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key',
+    ),
+    ping: db.prepare<[], number>('SELECT 1').pluck(),
+  };
+}
+
+function noSuchBucket(bucket: string): ServiceError {
+  return new ServiceError('NoSuchBucket', `The bucket "${bucket}" does not exist.`);
+}
+
+export class MetaDb {
+  private readonly sql: ReturnType<typeof prepareAll>;
+
+  private constructor(private readonly db: Database.Database) {
+    this.sql = prepareAll(db);
+  }
+
+  /** Opens (creating when new) and locks the database. `dataDir` only serves the error messages. */
+  static open(path: string, durable: boolean, dataDir: string): MetaDb {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path, { timeout: 0 });
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
+      // An exclusive transaction takes the file lock now; EXCLUSIVE locking mode keeps it until close.
+      db.exec('BEGIN EXCLUSIVE');
+      const version = db.pragma('user_version', { simple: true });
+      if (version === 0) db.exec(SCHEMA);
+      else if (version !== SCHEMA_VERSION) {
+        throw new ServiceError(
+          'ServiceUnavailable',
+          `${path} has schema version ${String(version)}; this build reads version ${SCHEMA_VERSION} only.`,
+        );
+      }
+      db.exec('COMMIT');
+      return new MetaDb(db);
+    } catch (err) {
+      db?.close();
+      if (err instanceof ServiceError) throw err;
+      if ((err as { code?: unknown }).code === 'SQLITE_BUSY') {
+        throw new ServiceError(
+          'ServiceUnavailable',
+          `The data dir ${dataDir} is in use by another s3gate store (its meta.sqlite is locked).`,
+          { cause: err },
+        );
+      }
+      throw new ServiceError('ServiceUnavailable', `Cannot open ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Runs `fn` in one transaction: all of it is committed, or none of it (when it throws). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  getBucket(name: string): BucketRow | undefined {
+    return this.sql.bucket.get(name);
+  }
+
+  listBuckets(): BucketRow[] {
+    return this.sql.buckets.all();
+  }
+
+  createBucket(name: string, createdAt: number): void {
+    if (this.getBucket(name)) {
+      throw new ServiceError('BucketAlreadyExists', `The bucket "${name}" already exists.`);
+    }
+    this.sql.insertBucket.run(name, createdAt);
+  }
+
+  deleteBucket(name: string): void {
+    if (!this.getBucket(name)) throw noSuchBucket(name);
+    if (this.sql.anyObject.get(name) !== undefined) {
+      throw new ServiceError('BucketNotEmpty', `The bucket "${name}" is not empty.`);
+    }
+    this.sql.deleteBucket.run(name);
+  }
+
+  getObject(bucket: string, key: Buffer): ObjectRow | undefined {
+    return this.sql.object.get(bucket, key);
+  }
+
+  /** Inserts or replaces the row; returns the blob id it replaced, if any. */
+  putObject(row: ObjectRow): string | undefined {
+    if (!this.getBucket(row.bucket)) throw noSuchBucket(row.bucket);
+    const replaced = this.sql.blobOf.get(row.bucket, row.key);
+    this.sql.upsert.run(row);
+    return replaced;
+  }
+
+  /** Deletes the row; returns its blob id, or undefined when there was no such key. */
+  deleteObject(bucket: string, key: Buffer): string | undefined {
+    if (!this.getBucket(bucket)) throw noSuchBucket(bucket);
+    return this.sql.deleteObject.get(bucket, key);
+  }
+
+  isBlobReferenced(id: string): boolean {
+    return this.sql.referenced.get(id) !== undefined;
+  }
+
+  /** Rows of `bucket` with from <= key < to, in key order, read lazily (stop early with `break`). */
+  scan(bucket: string, from: Buffer, to: Buffer): IterableIterator<ListRow> {
+    return this.sql.scan.iterate(bucket, from, to);
+  }
+
+  /** Writes rows without checks or blobs, in one transaction: for tests and benchmarks that need volume. */
+  insertUnchecked(rows: Iterable<ObjectRow>): void {
+    this.transaction(() => {
+      for (const row of rows) this.sql.upsert.run(row);
+    });
+  }
+
+  ping(): void {
+    this.sql.ping.get();
+  }
+
+  get open(): boolean {
+    return this.db.open;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * The fs store's ObjectStore: rows in meta.sqlite (db.ts), bytes in immutable blob files (blobs.ts).
+ *
+ * Write path: stream the body into a new blob (fsync'ed when durable) → commit the row naming it through
+ * the grouped commit queue (replacing any old row atomically) → unlink the replaced blob. A crash at any
+ * point leaves either the old row and blob or the new ones, plus at worst an unreferenced blob that the
+ * start-up sweep removes. Readers open the blob named by the row they read and stream from that handle,
+ * so a concurrent replace cannot tear what they send.
+ */
+import { addAbortSignal } from 'node:stream';
+import { ServiceError } from '../../errors/codes.js';
+import {
+  DEFAULT_CONTENT_TYPE,
+  type BucketInfo,
+  type ByteRange,
+  type CopyObjectOptions,
+  type GetObjectOptions,
+  type GetObjectResult,
+  type ListObjectsOptions,
+  type ListObjectsResult,
+  type ObjectMeta,
+  type ObjectStore,
+  type PutObjectOptions,
+  type Signal,
+} from '../types.js';
+import { IO_BUFFER, type BlobFiles } from './blobs.js';
+import type { CommitQueue } from './commits.js';
+import type { BucketRow, MetaDb, ObjectRow } from './db.js';
+import { listPage } from './listing.js';
+
+/** Give up on a key whose blob keeps vanishing between reading its row and opening it (constant overwrites). */
+const MAX_RACES = 100;
+
+function toMeta(row: ObjectRow): ObjectMeta {
+  return {
+    key: row.key.toString('utf8'),
+    size: row.size,
+    etag: row.etag,
+    lastModified: new Date(row.last_modified),
+    contentType: row.content_type,
+    cacheControl: row.cache_control ?? undefined,
+    contentDisposition: row.content_disposition ?? undefined,
+    contentEncoding: row.content_encoding ?? undefined,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+  };
+}
+
+/** The inclusive byte range to serve, clamped to the object; InvalidRange when it starts past the end. */
+function clampRange(size: number, range: ByteRange): { start: number; end: number } {
+  const { start } = range;
+  const end = Math.min(range.end ?? size - 1, size - 1);
+  if (!Number.isSafeInteger(start) || start < 0 || start >= size || end < start) {
+    throw new ServiceError('InvalidRange', `The range starting at byte ${start} is not satisfiable (size ${size}).`);
+  }
+  return { start, end };
+}
+
+export interface FsStoreParts {
+  db: MetaDb;
+  commits: CommitQueue;
+  blobs: BlobFiles;
+  /** The start-up sweep of orphan blobs (recovery.ts). */
+  recovered: Promise<{ removed: number }>;
+  /** Asks the sweep to stop early (on close). */
+  stopRecovery: () => void;
+}
+
+export class FsStore implements ObjectStore {
+  readonly kind = 'fs';
+  /** Settles when the start-up sweep is done; tests await it. */
+  readonly recovered: Promise<{ removed: number }>;
+  private readonly db: MetaDb;
+  private readonly commits: CommitQueue;
+  private readonly blobs: BlobFiles;
+  private readonly stopRecovery: () => void;
+  private readonly unlinks = new Set<Promise<void>>();
+  private closing: Promise<void> | undefined;
+
+  constructor(parts: FsStoreParts) {
+    ({ db: this.db, commits: this.commits, blobs: this.blobs, stopRecovery: this.stopRecovery } = parts);
+    this.recovered = parts.recovered;
+  }
+
+  async listBuckets(opts?: Signal): Promise<BucketInfo[]> {
+    this.check(opts);
+    return this.db.listBuckets().map((b) => ({ name: b.name, creationDate: new Date(b.created_at) }));
+  }
+
+  async createBucket(bucket: string, opts?: Signal): Promise<void> {
+    this.check(opts);
+    const now = Date.now();
+    await this.commits.enqueue(() => this.db.createBucket(bucket, now));
+  }
+
+  async headBucket(bucket: string, opts?: Signal): Promise<BucketInfo> {
+    this.check(opts);
+    const row = this.requireBucket(bucket);
+    return { name: row.name, creationDate: new Date(row.created_at) };
+  }
+
+  async deleteBucket(bucket: string, opts?: Signal): Promise<void> {
+    this.check(opts);
+    await this.commits.enqueue(() => this.db.deleteBucket(bucket));
+  }
+
+  async putObject(opts: PutObjectOptions): Promise<ObjectMeta> {
+    try {
+      this.check(opts);
+      this.requireBucket(opts.bucket);
+    } catch (err) {
+      opts.body.destroy();
+      throw err;
+    }
+    const blob = await this.blobs.write(opts.body, opts);
+    return this.commitNewBlob(blob.id, opts.signal, {
+      bucket: opts.bucket,
+      key: Buffer.from(opts.key, 'utf8'),
+      blob: blob.id,
+      size: blob.size,
+      etag: blob.etag,
+      last_modified: Date.now(),
+      content_type: opts.contentType || DEFAULT_CONTENT_TYPE,
+      cache_control: opts.cacheControl ?? null,
+      content_disposition: opts.contentDisposition ?? null,
+      content_encoding: opts.contentEncoding ?? null,
+      metadata: JSON.stringify(opts.metadata ?? {}),
+    });
+  }
+
+  async getObject(opts: GetObjectOptions): Promise<GetObjectResult> {
+    this.check(opts);
+    for (let race = 0; ; race++) {
+      const row = this.requireObject(opts.bucket, opts.key);
+      const range = opts.range ? clampRange(row.size, opts.range) : undefined;
+      const fh = await this.blobs.openRead(row.blob);
+      if (!fh) {
+        this.assertReplaced(row, race);
+        continue;
+      }
+      const body = fh.createReadStream({ start: range?.start ?? 0, end: range?.end, highWaterMark: IO_BUFFER });
+      if (opts.signal) addAbortSignal(opts.signal, body);
+      return { meta: toMeta(row), body, range };
+    }
+  }
+
+  async headObject(bucket: string, key: string, opts?: Signal): Promise<ObjectMeta> {
+    this.check(opts);
+    return toMeta(this.requireObject(bucket, key));
+  }
+
+  async deleteObject(bucket: string, key: string, opts?: Signal): Promise<boolean> {
+    this.check(opts);
+    this.requireBucket(bucket);
+    const keyBytes = Buffer.from(key, 'utf8');
+    const removed = await this.commits.enqueue(() => this.db.deleteObject(bucket, keyBytes));
+    if (removed) this.unlinkLater(removed);
+    return removed !== undefined;
+  }
+
+  async copyObject(opts: CopyObjectOptions): Promise<ObjectMeta> {
+    this.check(opts);
+    for (let race = 0; ; race++) {
+      const source = this.requireObject(opts.sourceBucket, opts.sourceKey);
+      this.requireBucket(opts.bucket);
+      const id = await this.blobs.copy(source.blob);
+      if (!id) {
+        this.assertReplaced(source, race);
+        continue;
+      }
+      const key = Buffer.from(opts.key, 'utf8');
+      const row = { ...source, bucket: opts.bucket, key, blob: id, last_modified: Date.now() };
+      return this.commitNewBlob(id, opts.signal, row);
+    }
+  }
+
+  async listObjects(opts: ListObjectsOptions): Promise<ListObjectsResult> {
+    this.check(opts);
+    this.requireBucket(opts.bucket);
+    return listPage(this.db, opts);
+  }
+
+  async ping(opts?: Signal): Promise<void> {
+    this.check(opts);
+    this.db.ping();
+  }
+
+  /** Stops the sweep, commits what is queued, waits for pending unlinks, closes the database. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.stopRecovery();
+      await this.recovered.catch(() => undefined);
+      this.commits.close();
+      await new Promise(setImmediate); // let the callers just committed schedule their unlinks
+      while (this.unlinks.size > 0) await Promise.all(this.unlinks);
+      this.db.close();
+    })();
+    return this.closing;
+  }
+
+  /** Commits a row naming a freshly written blob; on failure the blob is deleted. */
+  private async commitNewBlob(id: string, signal: AbortSignal | undefined, row: ObjectRow): Promise<ObjectMeta> {
+    try {
+      signal?.throwIfAborted();
+      const replaced = await this.commits.enqueue(() => this.db.putObject(row));
+      if (replaced) this.unlinkLater(replaced);
+      return toMeta(row);
+    } catch (err) {
+      await this.blobs.remove(id).catch(() => undefined);
+      throw err;
+    } finally {
+      this.blobs.release(id);
+    }
+  }
+
+  private unlinkLater(id: string): void {
+    const done = this.blobs
+      .remove(id)
+      .catch(() => undefined) // a leftover is an orphan: the next start-up sweep removes it
+      .finally(() => this.unlinks.delete(done));
+    this.unlinks.add(done);
+  }
+
+  /** After a blob vanished under us: fine if its row changed meanwhile (retry); not if it still names it. */
+  private assertReplaced(row: ObjectRow, race: number): void {
+    const now = this.db.getObject(row.bucket, row.key);
+    const key = row.key.toString('utf8');
+    if (now?.blob === row.blob) {
+      throw new ServiceError('InternalError', `The data of "${key}" is missing from the fs store.`);
+    }
+    if (race >= MAX_RACES) {
+      throw new ServiceError('ServiceUnavailable', `"${key}" is being replaced too often to be read; try again.`);
+    }
+  }
+
+  private requireObject(bucket: string, key: string): ObjectRow {
+    const row = this.db.getObject(bucket, Buffer.from(key, 'utf8'));
+    if (row) return row;
+    this.requireBucket(bucket);
+    throw new ServiceError('NoSuchKey', `The key "${key}" does not exist in the bucket "${bucket}".`);
+  }
+
+  private requireBucket(bucket: string): BucketRow {
+    const row = this.db.getBucket(bucket);
+    if (!row) throw new ServiceError('NoSuchBucket', `The bucket "${bucket}" does not exist.`);
+    return row;
+  }
+
+  private check(opts: Signal | undefined): void {
+    if (this.closing) throw new ServiceError('ServiceUnavailable', 'The fs store is closed.');
+    opts?.signal?.throwIfAborted();
+  }
+}
