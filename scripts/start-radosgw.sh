@@ -162,9 +162,8 @@ osd_pool_default_pg_autoscale_mode = off
 mon_max_pg_per_osd = 1000
 mon_data_avail_warn = 2
 mon_data_avail_crit = 1
-# long object names (1024-byte S3 keys) need more than the 256 that suits ext4 xattrs
-osd_max_object_name_len = 460
-osd_max_object_namespace_len = 64
+# keep the default osd_max_object_name_len (2048): a RADOS name is the bucket marker plus the S3 key, and
+# the 460 used for ext4-backed OSDs makes 1024-byte keys fail with ENAMETOOLONG (HTTP 500)
 
 [mon]
 # radosgw creates several pools at start: commit map changes every 50 ms, not every second

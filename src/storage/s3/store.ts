@@ -1,0 +1,224 @@
+/**
+ * The s3 store: the ObjectStore contract on any S3-compatible server (AWS, Ceph RGW, MinIO, R2, ...)
+ * through the AWS SDK v3. Service buckets are S3 buckets; the store keeps no state beyond its client.
+ *
+ * - Every call passes the caller's AbortSignal to the SDK, and every failure goes through errors.ts.
+ * - S3 deletes are idempotent, so deleteObject asks HeadObject first to say whether the key existed.
+ * - Listing asks for url-encoded keys so that control characters survive XML, and decodes them here.
+ * - headBucket takes the creation date from ListBuckets (HeadBucket does not carry it).
+ */
+import type { Readable } from 'node:stream';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { ServiceError } from '../../errors/codes.js';
+import type {
+  BucketInfo,
+  CopyObjectOptions,
+  GetObjectOptions,
+  GetObjectResult,
+  ListObjectsOptions,
+  ListObjectsResult,
+  ObjectMeta,
+  ObjectStore,
+  PutObjectOptions,
+  Signal,
+} from '../types.js';
+import { DEFAULT_CONTENT_TYPE, MAX_LIST_KEYS } from '../types.js';
+import { createS3Client } from './client.js';
+import { errorCodeOf, isAbortError, isBareNotFound, noSuchBucket, noSuchKey, toStoreError, type ErrorContext } from './errors.js';
+import { copySource, decodeListing, metaOf, parseContentRange, rangeHeader } from './wire.js';
+import type { S3StoreOptions } from './options.js';
+import { uploadObject } from './upload.js';
+
+export class S3Store implements ObjectStore {
+  readonly kind = 's3';
+  readonly #client: S3Client;
+  readonly #opts: S3StoreOptions;
+
+  constructor(opts: S3StoreOptions) {
+    this.#opts = opts;
+    this.#client = createS3Client(opts);
+  }
+
+  /** Runs one SDK call and turns its failure into a ServiceError (or the abort it was). */
+  async #run<T>(ctx: ErrorContext, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw await this.#failure(err, ctx, signal);
+    }
+  }
+
+  async #failure(err: unknown, ctx: ErrorContext, signal: AbortSignal | undefined): Promise<unknown> {
+    if (signal?.aborted) return isAbortError(err) ? err : signal.reason;
+    if (ctx.key !== undefined && isBareNotFound(err)) {
+      return (await this.#bucketExists(ctx.bucket ?? '', signal)) ? noSuchKey(ctx, err) : noSuchBucket(ctx.bucket, err);
+    }
+    return toStoreError(err, ctx);
+  }
+
+  async #bucketExists(bucket: string, signal: AbortSignal | undefined): Promise<boolean> {
+    try {
+      await this.#run({ bucket }, signal, () => this.#client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }));
+      return true;
+    } catch (err) {
+      if (err instanceof ServiceError && err.code === 'NoSuchBucket') return false;
+      throw err;
+    }
+  }
+
+  async listBuckets(opts: Signal = {}): Promise<BucketInfo[]> {
+    const buckets: BucketInfo[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.#run({}, opts.signal, () =>
+        this.#client.send(new ListBucketsCommand({ ContinuationToken: token }), { abortSignal: opts.signal }),
+      );
+      for (const b of page.Buckets ?? []) {
+        if (b.Name) buckets.push({ name: b.Name, creationDate: b.CreationDate ?? new Date(0) });
+      }
+      token = page.ContinuationToken;
+    } while (token);
+    return buckets;
+  }
+
+  async createBucket(bucket: string, opts: Signal = {}): Promise<void> {
+    // Re-creating a bucket one owns answers 200 on Ceph RGW and in AWS us-east-1, not an error: ask first.
+    // (Two creates racing can both succeed; the contract's error is for the common, sequential case.)
+    if (await this.#bucketExists(bucket, opts.signal)) {
+      throw new ServiceError('BucketAlreadyExists', `The bucket "${bucket}" already exists.`);
+    }
+    // Outside us-east-1, AWS wants the region named; S3-compatible servers take it or ignore it.
+    const region = this.#opts.region;
+    const config = region === 'us-east-1' ? undefined : { LocationConstraint: region as never };
+    await this.#run({ bucket }, opts.signal, () =>
+      this.#client.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: config }), {
+        abortSignal: opts.signal,
+      }),
+    );
+  }
+
+  async headBucket(bucket: string, opts: Signal = {}): Promise<BucketInfo> {
+    const { signal } = opts;
+    const [, all] = await Promise.all([
+      this.#run({ bucket }, signal, () => this.#client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal })),
+      this.listBuckets(opts),
+    ]);
+    // A bucket we may use but do not own is not listed: its creation date is unknown.
+    return all.find((b) => b.name === bucket) ?? { name: bucket, creationDate: new Date(0) };
+  }
+
+  async deleteBucket(bucket: string, opts: Signal = {}): Promise<void> {
+    await this.#run({ bucket }, opts.signal, () =>
+      this.#client.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal: opts.signal }),
+    );
+  }
+
+  async putObject(opts: PutObjectOptions): Promise<ObjectMeta> {
+    const ctx = { bucket: opts.bucket, key: opts.key };
+    const { etag, size } = await this.#run(ctx, opts.signal, () => uploadObject(this.#client, this.#opts, opts));
+    return {
+      key: opts.key,
+      size,
+      etag,
+      // What a later HEAD would say, to the second (HTTP dates have no finer grain).
+      lastModified: new Date(Math.floor(Date.now() / 1000) * 1000),
+      contentType: opts.contentType ?? DEFAULT_CONTENT_TYPE,
+      cacheControl: opts.cacheControl,
+      contentDisposition: opts.contentDisposition,
+      contentEncoding: opts.contentEncoding,
+      metadata: { ...opts.metadata },
+    };
+  }
+
+  async getObject(opts: GetObjectOptions): Promise<GetObjectResult> {
+    const { bucket, key, signal } = opts;
+    const out = await this.#run({ bucket, key }, signal, () =>
+      this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: rangeHeader(opts.range) }), {
+        abortSignal: signal,
+      }),
+    );
+    const served = parseContentRange(out.ContentRange);
+    const size = served?.total ?? out.ContentLength ?? 0;
+    const range = opts.range ? (served ? { start: served.start, end: served.end } : { start: 0, end: size - 1 }) : undefined;
+    return { meta: metaOf(key, out, size), body: out.Body as Readable, range };
+  }
+
+  async headObject(bucket: string, key: string, opts: Signal = {}): Promise<ObjectMeta> {
+    const out = await this.#run({ bucket, key }, opts.signal, () =>
+      this.#client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal }),
+    );
+    return metaOf(key, out, out.ContentLength ?? 0);
+  }
+
+  async deleteObject(bucket: string, key: string, opts: Signal = {}): Promise<boolean> {
+    try {
+      await this.headObject(bucket, key, opts);
+    } catch (err) {
+      if (err instanceof ServiceError && err.code === 'NoSuchKey') return false;
+      throw err;
+    }
+    await this.#run({ bucket, key }, opts.signal, () =>
+      this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal }),
+    );
+    return true;
+  }
+
+  async copyObject(opts: CopyObjectOptions): Promise<ObjectMeta> {
+    const { bucket, key, sourceBucket, sourceKey, signal } = opts;
+    const command = new CopyObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      CopySource: copySource(sourceBucket, sourceKey),
+      MetadataDirective: 'COPY',
+    });
+    try {
+      await this.#client.send(command, { abortSignal: signal });
+    } catch (err) {
+      // NoSuchKey here is about the source; NoSuchBucket names its bucket (see errors.ts).
+      if (!signal?.aborted && errorCodeOf(err) === 'NoSuchKey') {
+        throw noSuchKey({ bucket: sourceBucket, key: sourceKey }, err);
+      }
+      throw await this.#failure(err, { bucket, key }, signal);
+    }
+    return this.headObject(bucket, key, opts);
+  }
+
+  async listObjects(opts: ListObjectsOptions): Promise<ListObjectsResult> {
+    const { bucket, continuationToken, signal } = opts;
+    const out = await this.#run({ bucket }, signal, () =>
+      this.#client.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: opts.prefix,
+          Delimiter: opts.delimiter,
+          StartAfter: continuationToken ? undefined : opts.startAfter,
+          ContinuationToken: continuationToken,
+          MaxKeys: opts.maxKeys ?? MAX_LIST_KEYS,
+          EncodingType: 'url',
+          FetchOwner: true,
+        }),
+        { abortSignal: signal },
+      ),
+    );
+    return decodeListing(out);
+  }
+
+  async ping(opts: Signal = {}): Promise<void> {
+    await this.#run({}, opts.signal, () => this.#client.send(new ListBucketsCommand({}), { abortSignal: opts.signal }));
+  }
+
+  async close(): Promise<void> {
+    this.#client.destroy();
+  }
+}
