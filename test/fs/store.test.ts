@@ -1,0 +1,166 @@
+/** fs-store-specific behaviour: data-dir format, the lock, confinement to the data dir, recovery, readers. */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { isServiceError } from '../../src/errors/codes.js';
+import { openFsStore } from '../../src/storage/fs/index.js';
+import { readAll } from '../helpers/streams.js';
+
+const body = (data: string | Buffer) => Readable.from([Buffer.from(data)]);
+const INDEX = new URL('../../src/storage/fs/index.js', import.meta.url).href;
+
+let root: string;
+let n = 0;
+const freshDir = () => join(root, `d${++n}`);
+
+/** Every path below `dir`, relative to it, sorted. */
+async function tree(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true });
+  return entries.map((e) => relative(dir, join(dir, e))).sort();
+}
+
+function unavailable(pattern: RegExp) {
+  return (err: unknown) => {
+    assert.ok(isServiceError(err), String(err));
+    assert.equal(err.code, 'ServiceUnavailable');
+    assert.match(err.message, pattern);
+    return true;
+  };
+}
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 's3gate-fs-store-'));
+});
+after(() => rm(root, { recursive: true, force: true }));
+
+describe('fs store data dir', () => {
+  it('writes format.json, meta.sqlite and 256 blob shards in a new folder', async () => {
+    const dir = freshDir();
+    const store = await openFsStore({ dataDir: dir });
+    await store.close();
+    assert.deepEqual(JSON.parse(await readFile(join(dir, 'format.json'), 'utf8')), { format: 's3gate-fs', version: 1 });
+    assert.deepEqual((await readdir(dir)).sort(), ['blobs', 'format.json', 'meta.sqlite']);
+    const shards = await readdir(join(dir, 'blobs'));
+    assert.equal(shards.length, 256);
+    assert.ok(shards.includes('00') && shards.includes('ff'));
+  });
+
+  it('refuses an unknown format version, another format, and a foreign non-empty folder', async () => {
+    const v2 = freshDir();
+    await mkdir(v2);
+    await writeFile(join(v2, 'format.json'), JSON.stringify({ format: 's3gate-fs', version: 2 }));
+    await assert.rejects(openFsStore({ dataDir: v2 }), unavailable(/format version is 2; this build reads version 1 only/));
+    assert.deepEqual(await readdir(v2), ['format.json'], 'nothing written');
+
+    const other = freshDir();
+    await mkdir(other);
+    await writeFile(join(other, 'format.json'), JSON.stringify({ format: 'something-else', version: 1 }));
+    await assert.rejects(openFsStore({ dataDir: other }), unavailable(/something-else/));
+
+    const foreign = freshDir();
+    await mkdir(foreign);
+    await writeFile(join(foreign, 'notes.txt'), 'mine');
+    await assert.rejects(openFsStore({ dataDir: foreign }), unavailable(/no format\.json and is not empty/));
+    assert.deepEqual(await readdir(foreign), ['notes.txt'], 'nothing written');
+  });
+
+  it('lets one store at a time use a data dir, in this process or another', async () => {
+    const dir = freshDir();
+    const first = await openFsStore({ dataDir: dir });
+    await assert.rejects(openFsStore({ dataDir: dir }), unavailable(/in use by another s3gate store/));
+    const script = `import { openFsStore } from ${JSON.stringify(INDEX)};
+      openFsStore({ dataDir: ${JSON.stringify(dir)} }).then(
+        () => console.log('opened'), (e) => console.log(e.code + ': ' + e.message));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+    assert.match(stdout, /^ServiceUnavailable: The data dir .* is in use by another s3gate store/);
+    await first.close();
+    const second = await openFsStore({ dataDir: dir });
+    await second.close();
+  });
+
+  it('writes nothing outside the data dir, whatever the keys', async () => {
+    const parent = freshDir();
+    const dir = join(parent, 'inner', 'data');
+    await mkdir(join(parent, 'inner'), { recursive: true });
+    await writeFile(join(parent, 'inner', 'neighbour'), 'x');
+    const store = await openFsStore({ dataDir: dir });
+    const beforeOutside = (await tree(parent)).filter((p) => !p.startsWith('inner/data'));
+    await store.createBucket('bkt');
+    const keys = ['../x', '../../x', '../../../../../../tmp/x', '/abs/x', 'a/../../../y', '..', '.', 'blobs/00', 'meta.sqlite'];
+    for (const key of keys) await store.putObject({ bucket: 'bkt', key, body: body(key) });
+    for (const key of keys) {
+      assert.equal((await readAll((await store.getObject({ bucket: 'bkt', key })).body)).toString(), key);
+    }
+    await store.copyObject({ sourceBucket: 'bkt', sourceKey: '../x', bucket: 'bkt', key: '../../copy' });
+    await store.deleteObject('bkt', '../../x');
+    const inside = await readdir(dir);
+    await store.close();
+    assert.deepEqual((await tree(parent)).filter((p) => !p.startsWith('inner/data')), beforeOutside);
+    assert.deepEqual(inside.filter((e) => !e.startsWith('meta.sqlite')).sort(), ['blobs', 'format.json']);
+    for (const shard of await readdir(join(dir, 'blobs'))) {
+      assert.match(shard, /^[0-9a-f]{2}$/);
+      for (const file of await readdir(join(dir, 'blobs', shard))) assert.match(file, new RegExp(`^${shard}[0-9a-f]{30}$`));
+    }
+  });
+
+  it('removes orphan blob files on start-up and keeps real objects', async () => {
+    const dir = freshDir();
+    const store = await openFsStore({ dataDir: dir });
+    await store.createBucket('bkt');
+    await store.putObject({ bucket: 'bkt', key: 'keep/1', body: body('one') });
+    await store.putObject({ bucket: 'bkt', key: 'keep/2', body: body('two') });
+    await store.close();
+    const strays = [join(dir, 'blobs', 'ab', 'ab' + '0'.repeat(30)), join(dir, 'blobs', '00', 'partial.tmp')];
+    for (const stray of strays) await writeFile(stray, 'left by a crash');
+    const reopened = await openFsStore({ dataDir: dir });
+    assert.deepEqual(await reopened.recovered, { removed: 2 });
+    for (const stray of strays) await assert.rejects(readFile(stray), { code: 'ENOENT' });
+    assert.equal((await readAll((await reopened.getObject({ bucket: 'bkt', key: 'keep/1' })).body)).toString(), 'one');
+    assert.equal((await readAll((await reopened.getObject({ bucket: 'bkt', key: 'keep/2' })).body)).toString(), 'two');
+    await reopened.close();
+  });
+});
+
+describe('fs store behaviour', () => {
+  it('serves a reader the whole old version while the object is replaced and deleted', async () => {
+    const store = await openFsStore({ dataDir: freshDir(), durable: false });
+    await store.createBucket('bkt');
+    const old = Buffer.alloc(5 * 1024 * 1024, 'o');
+    await store.putObject({ bucket: 'bkt', key: 'k', body: body(old) });
+    const reading = await store.getObject({ bucket: 'bkt', key: 'k' });
+    await store.putObject({ bucket: 'bkt', key: 'k', body: body('new') });
+    await store.deleteObject('bkt', 'k');
+    assert.ok((await readAll(reading.body)).equals(old));
+    await store.close();
+  });
+
+  it('commits queued changes on close', async () => {
+    const dir = freshDir();
+    const store = await openFsStore({ dataDir: dir });
+    const created = store.createBucket('bkt');
+    await store.close();
+    await created;
+    await assert.rejects(store.listBuckets(), unavailable(/closed/));
+    const reopened = await openFsStore({ dataDir: dir });
+    assert.deepEqual((await reopened.listBuckets()).map((b) => b.name), ['bkt']);
+    await reopened.close();
+  });
+
+  it('refuses a body shorter than its announced length and keeps nothing of it', async () => {
+    const dir = freshDir();
+    const store = await openFsStore({ dataDir: dir });
+    await store.createBucket('bkt');
+    await assert.rejects(
+      store.putObject({ bucket: 'bkt', key: 'short', body: body('abc'), contentLength: 10 }),
+      (err: unknown) => isServiceError(err) && err.code === 'IncompleteBody',
+    );
+    await store.close();
+    const files = (await tree(join(dir, 'blobs'))).filter((p) => p.includes('/'));
+    assert.deepEqual(files, []);
+  });
+});
