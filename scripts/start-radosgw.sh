@@ -19,7 +19,7 @@
 #   S3GATE_RGW_SKIP_APT=1     never run apt-get
 #
 # Ports: 19001 and 19002 (monitor), 19020-19049 (OSD messengers), the S3 port.
-# Needs Debian's ceph-mon, ceph-osd and radosgw packages (16.2 on Debian 12): installed when missing.
+# Needs Debian's ceph-mon, ceph-osd and radosgw packages (16.2 on Debian 12) and curl: installed when missing.
 set -euo pipefail
 
 DIR=${S3GATE_RGW_DIR:-${TMPDIR:-/tmp}/s3gate-radosgw}
@@ -30,7 +30,7 @@ SECRET_KEY=${S3GATE_TEST_S3_SECRET_KEY:-s3gate-test-secret}
 ENDPOINT=http://127.0.0.1:$PORT
 CONF=$DIR/ceph.conf
 MON_ADDRS='[v2:127.0.0.1:19002,v1:127.0.0.1:19001]'
-PACKAGES=(ceph-mon ceph-osd radosgw)
+PACKAGES=(ceph-mon ceph-osd radosgw curl)
 STARTED_AT=$EPOCHREALTIME
 
 say() { printf '[radosgw %5.1fs] %s\n' "$(elapsed)" "$*" >&2; }
@@ -63,12 +63,17 @@ stop_daemons() {
     [[ -e $pidfile ]] || continue
     pid=$(<"$pidfile")
     rm -f "$pidfile"
-    [[ -n $pid ]] && kill "$pid" 2>/dev/null || continue
+    # after a reboot or a cleaned-up machine the pid may belong to someone else now: check the name
+    is_ceph_daemon "$pid" && kill "$pid" 2>/dev/null || continue
     say "stopping $(basename "$pidfile" .pid) (pid $pid)"
     pids+=("$pid")
   done
   ((${#pids[@]})) || return 0
   wait_for 3 processes_gone "${pids[@]}" || kill -9 "${pids[@]}" 2>/dev/null || true
+}
+
+is_ceph_daemon() {
+  [[ -n $1 && $(cat "/proc/$1/comm" 2>/dev/null) =~ ^(ceph-mon|ceph-osd|radosgw)$ ]]
 }
 
 # A stopped daemon may linger as a zombie when nothing reaps it: that counts as gone.
