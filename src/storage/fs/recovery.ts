@@ -8,9 +8,13 @@
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BlobFiles } from './blobs.js';
 import type { MetaDb } from './db.js';
 import { SHARDS } from './format.js';
+
+/** Files judged between two yields to the event loop: the sweep must not stall requests on a big store. */
+const BATCH = 500;
 
 export async function sweepOrphans(db: MetaDb, blobs: BlobFiles, stop: AbortSignal): Promise<{ removed: number }> {
   let removed = 0;
@@ -24,7 +28,8 @@ export async function sweepOrphans(db: MetaDb, blobs: BlobFiles, stop: AbortSign
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw err;
     }
-    for (const entry of entries) {
+    for (const [i, entry] of entries.entries()) {
+      if (i % BATCH === BATCH - 1) await nextTurn();
       // After an await the store may have closed its database: look again before every query.
       if (stop.aborted) break;
       if (!entry.isFile() || blobs.inFlight.has(entry.name) || db.isBlobReferenced(entry.name)) continue;
