@@ -133,6 +133,32 @@ describe('s3 store on RGW', 'skip' in s3 ? { skip: s3.skip } : {}, () => {
     assert.equal(await openUploads('fails.bin'), 0, 'the failed multipart upload was aborted before the reject');
   });
 
+  it('refuses a body longer or shorter than its announced length, storing nothing', async () => {
+    for (const [size, announced] of [
+      [10, 11],
+      [10, 9],
+      [2 * PART + 1, 2 * PART + 2],
+      [2 * PART + 1, PART],
+    ] as const) {
+      const key = `length-${size}-${announced}`;
+      const body = streamOf(randomBytes(size));
+      await rejectsWith(store.putObject({ bucket, key, body, contentLength: announced }), 'IncompleteBody');
+      await rejectsWith(store.headObject(bucket, key), 'NoSuchKey');
+      assert.equal(await openUploads(key), 0);
+    }
+  });
+
+  it('takes the whole body even when the caller already listens to its data', async () => {
+    const data = randomBytes(PART + 7);
+    const body = streamOf(data, 64 * 1024);
+    let seen = 0;
+    body.on('data', (chunk: Buffer) => (seen += chunk.length));
+    const meta = await store.putObject({ bucket, key: 'watched', body });
+    assert.equal(meta.size, data.length);
+    assert.equal(seen, data.length);
+    assert.ok((await readAll((await store.getObject({ bucket, key: 'watched' })).body)).equals(data));
+  });
+
   it('stops a download when its signal aborts', async () => {
     await store.putObject({ bucket, key: 'download.bin', body: streamOf(randomBytes(8 * MiB)) });
     const controller = new AbortController();

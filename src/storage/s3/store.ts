@@ -18,6 +18,7 @@ import {
   HeadObjectCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
+  type BucketLocationConstraint,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { ServiceError } from '../../errors/codes.js';
@@ -67,9 +68,15 @@ export class S3Store implements ObjectStore {
     return toStoreError(err, ctx);
   }
 
+  async #headBucket(bucket: string, signal: AbortSignal | undefined): Promise<void> {
+    await this.#run({ bucket }, signal, () =>
+      this.#client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }),
+    );
+  }
+
   async #bucketExists(bucket: string, signal: AbortSignal | undefined): Promise<boolean> {
     try {
-      await this.#run({ bucket }, signal, () => this.#client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }));
+      await this.#headBucket(bucket, signal);
       return true;
     } catch (err) {
       if (err instanceof ServiceError && err.code === 'NoSuchBucket') return false;
@@ -100,7 +107,7 @@ export class S3Store implements ObjectStore {
     }
     // Outside us-east-1, AWS wants the region named; S3-compatible servers take it or ignore it.
     const region = this.#opts.region;
-    const config = region === 'us-east-1' ? undefined : { LocationConstraint: region as never };
+    const config = region === 'us-east-1' ? undefined : { LocationConstraint: region as BucketLocationConstraint };
     await this.#run({ bucket }, opts.signal, () =>
       this.#client.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: config }), {
         abortSignal: opts.signal,
@@ -110,10 +117,7 @@ export class S3Store implements ObjectStore {
 
   async headBucket(bucket: string, opts: Signal = {}): Promise<BucketInfo> {
     const { signal } = opts;
-    const [, all] = await Promise.all([
-      this.#run({ bucket }, signal, () => this.#client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal })),
-      this.listBuckets(opts),
-    ]);
+    const [, all] = await Promise.all([this.#headBucket(bucket, signal), this.listBuckets(opts)]);
     // A bucket we may use but do not own is not listed: its creation date is unknown.
     return all.find((b) => b.name === bucket) ?? { name: bucket, creationDate: new Date(0) };
   }

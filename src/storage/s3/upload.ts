@@ -35,16 +35,26 @@ function sendingWith(client: S3Client, signal: AbortSignal | undefined): S3Clien
   });
 }
 
-/** Passes the body on while counting its bytes and remembering whether it, not the upload, failed. */
-function counted(body: Readable) {
+/**
+ * Passes the body on while counting its bytes, refusing a length other than the announced one, and
+ * remembering whether the body itself failed (as opposed to the upload stopping to read it).
+ * The body is paused at once: a caller's 'data' listener must not let chunks flow past before
+ * lib-storage starts reading (today it starts within the same tick; the pause keeps that from mattering).
+ */
+function counted(body: Readable, announced: number | undefined) {
+  body.pause();
   const state: { size: number; failure?: unknown } = { size: 0 };
+  const wrongLength = () =>
+    new ServiceError('IncompleteBody', `The body was ${state.size} bytes long or more; ${announced} were announced.`);
   async function* relay() {
     try {
       for await (const chunk of body) {
         const buffer: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         state.size += buffer.length;
+        if (announced !== undefined && state.size > announced) throw wrongLength();
         yield buffer;
       }
+      if (announced !== undefined && state.size !== announced) throw wrongLength();
     } catch (err) {
       state.failure = err;
       throw err;
@@ -53,10 +63,18 @@ function counted(body: Readable) {
   return { stream: Readable.from(relay(), { objectMode: false }), state };
 }
 
+/** What a failed body means for the caller: its abort, our ServiceError (wrong length), or IncompleteBody. */
+function bodyFailure(err: unknown): unknown {
+  if (isAbortError(err) || err instanceof ServiceError) return err;
+  return new ServiceError('IncompleteBody', 'The upload body failed before it was complete; nothing was stored.', {
+    cause: err,
+  });
+}
+
 export async function uploadObject(client: S3Client, opts: S3StoreOptions, put: PutObjectOptions): Promise<UploadResult> {
   const { signal } = put;
   signal?.throwIfAborted();
-  const body = counted(put.body);
+  const body = counted(put.body, put.contentLength);
   // A known length may need bigger parts to stay within S3's 10,000 parts (unknown: up to partSize × 10,000).
   const partSize = Math.max(opts.partSize, Math.ceil((put.contentLength ?? 0) / MAX_PARTS));
   const upload = new Upload({
@@ -75,21 +93,18 @@ export async function uploadObject(client: S3Client, opts: S3StoreOptions, put: 
       Metadata: put.metadata,
     },
   });
-  const onAbort = () => void upload.abort();
+  const onAbort = () => {
+    void upload.abort();
+    put.body.destroy(signal?.reason);
+  };
   signal?.addEventListener('abort', onAbort, { once: true });
   let etag: string | undefined;
   try {
     etag = (await upload.done()).ETag;
   } catch (err) {
+    put.body.destroy();
     if (signal?.aborted) throw isAbortError(err) ? err : signal.reason;
-    const { failure } = body.state;
-    if (failure !== undefined) {
-      if (isAbortError(failure)) throw failure;
-      throw new ServiceError('IncompleteBody', 'The upload body failed before it was complete; nothing was stored.', {
-        cause: failure,
-      });
-    }
-    throw err;
+    throw body.state.failure === undefined ? err : bodyFailure(body.state.failure);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     body.stream.destroy();
