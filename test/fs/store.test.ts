@@ -1,13 +1,16 @@
 /** fs-store-specific behaviour: data-dir format, the lock, confinement to the data dir, recovery, readers. */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { isServiceError } from '../../src/errors/codes.js';
+import { BlobFiles } from '../../src/storage/fs/blobs.js';
 import { openFsStore } from '../../src/storage/fs/index.js';
 import { readAll } from '../helpers/streams.js';
 
@@ -136,6 +139,50 @@ describe('fs store behaviour', () => {
     await store.putObject({ bucket: 'bkt', key: 'k', body: body('new') });
     await store.deleteObject('bkt', 'k');
     assert.ok((await readAll(reading.body)).equals(old));
+    await store.close();
+  });
+
+  it('never fails or tears a read while the key is overwritten over and over', async () => {
+    const store = await openFsStore({ dataDir: freshDir(), durable: false });
+    await store.createBucket('bkt');
+    const versions = Array.from({ length: 6 }, (_, i) => Buffer.alloc(64 * 1024 + i, 97 + i));
+    await store.putObject({ bucket: 'bkt', key: 'hot', body: body(versions[0] as Buffer) });
+    let stop = false;
+    const writer = (async () => {
+      for (let i = 0; !stop; i++) {
+        await store.putObject({ bucket: 'bkt', key: 'hot', body: body(versions[i % versions.length] as Buffer) });
+      }
+    })();
+    const readers = Array.from({ length: 4 }, async () => {
+      for (let i = 0; i < 150; i++) {
+        const got = await readAll((await store.getObject({ bucket: 'bkt', key: 'hot' })).body);
+        assert.ok(versions.some((v) => v.equals(got)), 'a whole version');
+      }
+    });
+    await Promise.all(readers).finally(() => (stop = true));
+    await writer;
+    await store.close();
+  });
+
+  it('retries a read whose blob was replaced between reading the row and opening the file', async (t) => {
+    const store = await openFsStore({ dataDir: freshDir(), durable: false });
+    await store.createBucket('bkt');
+    await store.putObject({ bucket: 'bkt', key: 'k', body: body('old') });
+    const openRead = BlobFiles.prototype.openRead;
+    const opened: string[] = [];
+    // Just before the first open, replace the object and wait until its old blob is unlinked.
+    t.mock.method(BlobFiles.prototype, 'openRead', async function (this: BlobFiles, id: string) {
+      if (opened.push(id) === 1) {
+        await store.putObject({ bucket: 'bkt', key: 'k', body: body('new') });
+        while (existsSync(this.pathOf(id))) await nextTurn();
+      }
+      return openRead.call(this, id);
+    });
+    const got = await store.getObject({ bucket: 'bkt', key: 'k' });
+    assert.equal((await readAll(got.body)).toString(), 'new');
+    assert.equal(opened.length, 2, 'a second attempt, on the new blob');
+    assert.notEqual(opened[0], opened[1]);
+    t.mock.restoreAll();
     await store.close();
   });
 
