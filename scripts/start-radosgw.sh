@@ -121,6 +121,8 @@ install_packages() {
 
 write_config() {
   local store
+  [[ $OBJECTSTORE == memstore || $OBJECTSTORE == bluestore ]] ||
+    die "S3GATE_RGW_OBJECTSTORE must be memstore or bluestore, not \"$OBJECTSTORE\""
   if [[ $OBJECTSTORE == memstore ]]; then
     store="osd_objectstore = memstore
 memstore_device_bytes = $((${S3GATE_RGW_STORE_GB:-2} << 30))"
@@ -254,9 +256,9 @@ start() {
   warm_up
   trap - EXIT
   say "ready ($(dpkg-query -W -f='${Version}' radosgw), logs in $DIR/log; stop with: $0 stop)"
-  echo "export S3GATE_TEST_S3_ENDPOINT=$ENDPOINT"
-  echo "export S3GATE_TEST_S3_ACCESS_KEY=$ACCESS_KEY"
-  echo "export S3GATE_TEST_S3_SECRET_KEY=$SECRET_KEY"
+  printf 'export S3GATE_TEST_S3_ENDPOINT=%q\n' "$ENDPOINT"
+  printf 'export S3GATE_TEST_S3_ACCESS_KEY=%q\n' "$ACCESS_KEY"
+  printf 'export S3GATE_TEST_S3_SECRET_KEY=%q\n' "$SECRET_KEY"
 }
 
 case ${1:-start} in
