@@ -54,6 +54,10 @@ function storageFailure(err: unknown): unknown {
   return new ServiceError('InternalError', 'The fs store could not write the object data.', { cause: err });
 }
 
+function rethrowAsStorage(err: unknown): never {
+  throw storageFailure(err);
+}
+
 async function writeFully(fh: FileHandle, data: Buffer, position: number): Promise<void> {
   let done = 0;
   while (done < data.length) {
@@ -117,7 +121,7 @@ export class BlobFiles {
       if (opts.contentLength !== undefined && size !== opts.contentLength) {
         throw new ServiceError('IncompleteBody', `The body was ${size} bytes long; ${opts.contentLength} were announced.`);
       }
-      if (this.durable) await fsyncDir(dirname(path));
+      if (this.durable) await fsyncDir(dirname(path)).catch(rethrowAsStorage);
       return { id, size, etag };
     } catch (err) {
       body.destroy();
@@ -137,7 +141,7 @@ export class BlobFiles {
     signal: AbortSignal | undefined,
   ) {
     const hash = createHash('md5');
-    const fh = await open(path, 'wx').catch((err: unknown) => Promise.reject(storageFailure(err)));
+    const fh = await open(path, 'wx').catch(rethrowAsStorage);
     let size = 0;
     let written = 0;
     let batch: Buffer[] = [];
@@ -146,7 +150,7 @@ export class BlobFiles {
     const flush = async () => {
       await writing;
       const data = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch, batchBytes);
-      writing = writeFully(fh, data, written).catch((err: unknown) => Promise.reject(storageFailure(err)));
+      writing = writeFully(fh, data, written).catch(rethrowAsStorage);
       writing.catch(() => undefined); // awaited later; this only keeps it from counting as unhandled
       written += batchBytes;
       batch = [];
@@ -171,7 +175,7 @@ export class BlobFiles {
       if (signal?.aborted) throw signal.reason;
       if (batchBytes > 0) await flush();
       await writing;
-      if (this.durable) await fh.datasync().catch((err: unknown) => Promise.reject(storageFailure(err)));
+      if (this.durable) await fh.datasync().catch(rethrowAsStorage);
     } finally {
       await writing.catch(() => undefined);
       await fh.close();

@@ -77,8 +77,11 @@ export class FsStore implements ObjectStore {
   private closing: Promise<void> | undefined;
 
   constructor(parts: FsStoreParts) {
-    ({ db: this.db, commits: this.commits, blobs: this.blobs, stopRecovery: this.stopRecovery } = parts);
+    this.db = parts.db;
+    this.commits = parts.commits;
+    this.blobs = parts.blobs;
     this.recovered = parts.recovered;
+    this.stopRecovery = parts.stopRecovery;
   }
 
   async listBuckets(opts?: Signal): Promise<BucketInfo[]> {
