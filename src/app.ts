@@ -1,0 +1,41 @@
+/** Builds the HTTP app from (config, store, logger). It never listens: main.ts and the tests do. */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.js';
+import { sendTextError } from './http/errors.js';
+import { healthRoutes } from './http/routes/health.js';
+import { tutorialRoutes } from './http/routes/tutorial.js';
+import type { ObjectStore } from './storage/types.js';
+
+export interface AppDeps {
+  config: Config;
+  store: ObjectStore;
+  logger: Logger;
+}
+
+/** Longest path parameter: a 1024-byte key, every byte percent-encoded, with room to spare. */
+const MAX_PARAM_LENGTH = 4 * 1024;
+
+export async function buildApp({ config, store, logger }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // on close: idle keep-alive sockets go at once, in-flight requests finish (graceful drain)
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(sendTextError);
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).type('text/plain; charset=utf-8').send(`No route for ${request.method} ${request.url}.`);
+  });
+
+  await app.register(healthRoutes, { store });
+  await app.register(tutorialRoutes, { prefix: '/amazons3/imageStore', store, maxObjectSize: config.maxObjectSize });
+  return app;
+}

@@ -1,0 +1,133 @@
+/**
+ * Builds the one frozen Config from its sources, later wins: defaults, a JSON config file,
+ * S3GATE_* environment variables, command-line flags. Nothing here runs at import time.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { configSchema, type Config } from './schema.js';
+
+/** Environment variable → setting path. The names are a contract with operators (DESIGN.md §3). */
+export const ENV_SETTINGS: Readonly<Record<string, string>> = {
+  S3GATE_HOST: 'host',
+  S3GATE_PORT: 'port',
+  S3GATE_STORE: 'store',
+  S3GATE_DATA_DIR: 'dataDir',
+  S3GATE_MAX_OBJECT_SIZE: 'maxObjectSize',
+  S3GATE_LOG_LEVEL: 'logLevel',
+  S3GATE_ALLOW_ANONYMOUS: 'allowAnonymous',
+  S3GATE_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+  S3GATE_S3_ENDPOINT: 's3.endpoint',
+  S3GATE_S3_REGION: 's3.region',
+  S3GATE_S3_FORCE_PATH_STYLE: 's3.forcePathStyle',
+  S3GATE_S3_ACCESS_KEY_ID: 's3.accessKeyId',
+  S3GATE_S3_SECRET_ACCESS_KEY: 's3.secretAccessKey',
+  S3GATE_S3_SESSION_TOKEN: 's3.sessionToken',
+  S3GATE_S3_CA_FILE: 's3.caFile',
+  S3GATE_S3_CHECKSUM: 's3.checksum',
+  S3GATE_S3_CONNECT_TIMEOUT_MS: 's3.connectTimeoutMs',
+  S3GATE_S3_REQUEST_TIMEOUT_MS: 's3.requestTimeoutMs',
+  S3GATE_S3_MAX_ATTEMPTS: 's3.maxAttempts',
+  S3GATE_S3_PART_SIZE: 's3.partSize',
+  S3GATE_S3_QUEUE_SIZE: 's3.queueSize',
+};
+
+/** Where the config file is named: this variable or the --config flag. */
+export const CONFIG_FILE_ENV = 'S3GATE_CONFIG';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigSources {
+  env?: NodeJS.ProcessEnv;
+  /** Path of a JSON config file (overrides S3GATE_CONFIG). */
+  file?: string | undefined;
+  /** Settings from flags, by setting path ("port", "s3.endpoint"); undefined values are ignored. */
+  flags?: Record<string, unknown>;
+}
+
+type Tree = Record<string, unknown>;
+
+function setPath(tree: Tree, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = tree;
+  for (const part of parts.slice(0, -1)) {
+    const child = node[part];
+    node = (node[part] = typeof child === 'object' && child !== null ? child : {}) as Tree;
+  }
+  node[parts[parts.length - 1] as string] = value;
+}
+
+function readConfigFile(path: string, problems: string[]): Tree {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Tree;
+    problems.push(`config file ${path}: must hold a JSON object`);
+  } catch (err) {
+    problems.push(`config file ${path}: ${(err as Error).message}`);
+  }
+  return {};
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+/** Loads, validates and freezes the configuration; throws ConfigError listing every problem. */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? {};
+  const problems: string[] = [];
+  const file = sources.file ?? env[CONFIG_FILE_ENV];
+  const tree: Tree = file ? readConfigFile(file, problems) : {};
+
+  for (const [name, path] of Object.entries(ENV_SETTINGS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(tree, path, value);
+  }
+  for (const [path, value] of Object.entries(sources.flags ?? {})) {
+    if (value !== undefined) setPath(tree, path, value);
+  }
+
+  const result = configSchema.safeParse(tree);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.join('.');
+      const envName = Object.keys(ENV_SETTINGS).find((k) => ENV_SETTINGS[k] === path);
+      problems.push(`${path || '(root)'}${envName ? ` (${envName})` : ''}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const config = result.data;
+  if (!isLoopback(config.host) && !config.allowAnonymous) {
+    problems.push(
+      `host: refusing to listen on ${config.host} without access keys: anyone who can reach it could read and ` +
+        'delete every object. Listen on 127.0.0.1, or set S3GATE_ALLOW_ANONYMOUS=true to accept that risk.',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (typeof child === 'object' && child !== null) deepFreeze(child);
+  }
+  return Object.freeze(value);
+}
+
+/** The configuration as it may be logged: secrets replaced. */
+export function redactedConfig(config: Config): unknown {
+  return {
+    ...config,
+    s3: {
+      ...config.s3,
+      secretAccessKey: config.s3.secretAccessKey ? '[redacted]' : undefined,
+      sessionToken: config.s3.sessionToken ? '[redacted]' : undefined,
+    },
+  };
+}

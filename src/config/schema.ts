@@ -1,0 +1,65 @@
+/**
+ * The configuration schema: every setting, its type and its default, in one place.
+ * Values from the environment and flags arrive as strings; the schema coerces them.
+ */
+import { z } from 'zod';
+import { S3_STORE_DEFAULTS } from '../storage/s3/options.js';
+import { parseSize } from './sizes.js';
+
+const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const bytes = typeof value === 'number' ? value : parseSize(value);
+  if (bytes === undefined || !Number.isSafeInteger(bytes) || bytes < 0) {
+    ctx.addIssue({ code: 'custom', message: `not a byte size: "${String(value)}" (try 5GiB or 1048576)` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes'),
+]);
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const s3Schema = z
+  .object({
+    endpoint: z.url().optional(),
+    region: z.string().min(1).default(S3_STORE_DEFAULTS.region),
+    forcePathStyle: bool.default(S3_STORE_DEFAULTS.forcePathStyle),
+    accessKeyId: z.string().min(1).optional(),
+    secretAccessKey: z.string().min(1).optional(),
+    sessionToken: z.string().min(1).optional(),
+    caFile: z.string().min(1).optional(),
+    checksum: z.enum(['WHEN_REQUIRED', 'WHEN_SUPPORTED']).default(S3_STORE_DEFAULTS.checksum),
+    connectTimeoutMs: int(1, 600_000).default(S3_STORE_DEFAULTS.connectTimeoutMs),
+    requestTimeoutMs: int(1, 3_600_000).default(S3_STORE_DEFAULTS.requestTimeoutMs),
+    maxAttempts: int(1, 20).default(S3_STORE_DEFAULTS.maxAttempts),
+    partSize: size.default(S3_STORE_DEFAULTS.partSize),
+    queueSize: int(1, 64).default(S3_STORE_DEFAULTS.queueSize),
+  })
+  .strict()
+  .refine((s) => (s.accessKeyId === undefined) === (s.secretAccessKey === undefined), {
+    message: 'accessKeyId and secretAccessKey go together: set both or neither',
+  })
+  .refine((s) => s.partSize >= 5 * 1024 * 1024, { message: 'partSize must be at least 5 MiB (S3 minimum)', path: ['partSize'] });
+
+export const configSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: int(0, 65535).default(9090),
+    store: z.enum(['fs', 's3']).default('fs'),
+    dataDir: z.string().min(1).default('./data'),
+    /** Largest object accepted, in bytes (5 GiB, the S3 single-PUT limit, by default). */
+    maxObjectSize: size.default(5 * 1024 ** 3),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Listening beyond loopback without access keys must be asked for explicitly (DESIGN.md §4). */
+    allowAnonymous: bool.default(false),
+    /** How long SIGTERM waits for in-flight requests before closing them. */
+    shutdownTimeoutMs: int(0, 3_600_000).default(30_000),
+    s3: s3Schema.prefault({}),
+  })
+  .strict();
+
+export type Config = Readonly<z.output<typeof configSchema>>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,40 @@
+/** Turning any error into an HTTP answer: the status comes from the one code→status table. */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isServiceError, ServiceError } from '../errors/codes.js';
+import { lingerOrClose } from './body.js';
+
+interface HttpErrorView {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** Fastify's own errors (bad URL encoding, bad headers...) carry a statusCode below 500. */
+function isClientFastifyError(err: unknown): err is FastifyError & { statusCode: number } {
+  const status = (err as FastifyError | undefined)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+export function errorView(err: unknown): HttpErrorView {
+  if (isServiceError(err)) return { status: err.status, code: err.code, message: err.message };
+  if (isClientFastifyError(err)) {
+    return { status: err.statusCode, code: err.statusCode === 413 ? 'EntityTooLarge' : 'InvalidRequest', message: err.message };
+  }
+  return { status: 500, code: 'InternalError', message: 'The service hit an unexpected error; see its log.' };
+}
+
+/** Errors as text/plain, the way the tutorial API reports them. */
+export function sendTextError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const view = errorView(err);
+  if (view.status >= 500 && !(isServiceError(err) && err.code === 'ServiceUnavailable')) {
+    request.log.error({ err }, 'request failed');
+  } else {
+    request.log.info({ code: view.code, status: view.status }, view.message);
+  }
+  lingerOrClose(request, (name, value) => reply.header(name, value));
+  return reply.code(view.status).type('text/plain; charset=utf-8').send(view.message);
+}
+
+export function notFound(what: string): ServiceError {
+  return new ServiceError('NotFound', `No route for ${what}.`);
+}

@@ -1,0 +1,20 @@
+/**
+ * Media type checks for Content-Type values that callers choose (e.g. responseContentType).
+ * Written by hand: a single RFC 9110 grammar check; no library does just this without parsing more.
+ */
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = '"(?:[^"\\\\\\r\\n]|\\\\.)*"';
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*$`);
+
+export function isMediaType(value: string): boolean {
+  return value.length <= 256 && MEDIA_TYPE.test(value);
+}
+
+/**
+ * Sent with every download (DESIGN.md §4): no type sniffing, and a CSP sandbox so that an uploaded
+ * HTML or SVG page never runs scripts in the service's origin, whatever Content-Type it is served with.
+ */
+export const DOWNLOAD_SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox",
+} as const;

@@ -1,0 +1,183 @@
+/**
+ * The tutorial-compatible API (DESIGN.md §1.1): the seven routes of the "Amazon S3 Object Service"
+ * tutorial under /amazons3/imageStore, with its bodies and JSON shapes kept and its defects fixed:
+ * bodies stream byte-for-byte, the stored Content-Type is served by default, keys may contain "/",
+ * and errors carry their real status with the message as text/plain.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ServiceError } from '../../errors/codes.js';
+import { assertBucketName, assertObjectKey } from '../../storage/names.js';
+import type { ObjectStore, ObjectSummary } from '../../storage/types.js';
+import { acceptRawBodies, declaredLength, limitedBody } from '../body.js';
+import { sendTextError } from '../errors.js';
+import { DOWNLOAD_SECURITY_HEADERS, isMediaType } from '../media-type.js';
+import { requestSignal } from '../request-signal.js';
+import { allowOnly } from './methods.js';
+
+export interface TutorialOptions {
+  store: ObjectStore;
+  maxObjectSize: number;
+}
+
+type BucketParams = { bucket: string };
+type ObjectParams = { bucket: string; '*': string };
+
+function bucketOf(request: FastifyRequest): string {
+  const { bucket } = request.params as BucketParams;
+  assertBucketName(bucket);
+  return bucket;
+}
+
+function objectOf(request: FastifyRequest): { bucket: string; key: string } {
+  const { '*': key } = request.params as ObjectParams;
+  const bucket = bucketOf(request);
+  assertObjectKey(key);
+  return { bucket, key };
+}
+
+function text(reply: FastifyReply, body: string): FastifyReply {
+  return reply.type('text/plain; charset=utf-8').send(body);
+}
+
+/** The tutorial's object listing entry: objectSize is a string and eTag keeps its quotes. */
+function listingEntry(o: ObjectSummary) {
+  return {
+    objectName: o.key,
+    lastModified: o.lastModified.toISOString(),
+    eTag: o.etag,
+    objectSize: String(o.size),
+    ownerId: o.ownerId ?? null,
+    ownerDisplayName: o.ownerDisplayName ?? null,
+    storageClass: o.storageClass,
+  };
+}
+
+/** Every key of a bucket as one JSON array, fetched page by page while it is sent. */
+async function objectListing(store: ObjectStore, bucket: string, signal: AbortSignal): Promise<Readable> {
+  // the first page is fetched before answering, so a missing bucket still gets its 404
+  const first = await store.listObjects({ bucket, signal });
+  async function* pages() {
+    let page = first;
+    let separator = '[';
+    for (;;) {
+      const items = page.objects.map((o) => JSON.stringify(listingEntry(o)));
+      if (items.length > 0) {
+        yield separator + items.join(',');
+        separator = ',';
+      }
+      if (!page.isTruncated || !page.nextContinuationToken) break;
+      page = await store.listObjects({ bucket, continuationToken: page.nextContinuationToken, signal });
+    }
+    yield separator === '[' ? '[]' : ']';
+  }
+  return Readable.from(pages());
+}
+
+function responseTypeOf(request: FastifyRequest): string | undefined {
+  const value = (request.query as Record<string, unknown>)['responseContentType'];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !isMediaType(value)) {
+    throw new ServiceError(
+      'InvalidArgument',
+      'responseContentType must be one media type such as image/png or application/json.',
+    );
+  }
+  return value;
+}
+
+export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions): Promise<void> {
+  const { store } = opts;
+  acceptRawBodies(app);
+  app.setErrorHandler(sendTextError);
+  app.setNotFoundHandler((request, reply) =>
+    sendTextError(new ServiceError('NotFound', `No route for ${request.method} ${request.url}.`), request, reply),
+  );
+
+  app.get('/', async (request, reply) => {
+    const buckets = await store.listBuckets({ signal: requestSignal(request, reply) });
+    return reply.send(buckets.map((b) => ({ name: b.name, creationDate: b.creationDate.toISOString() })));
+  });
+
+  app.post('/:bucket', async (request, reply) => {
+    const bucket = bucketOf(request);
+    await store.createBucket(bucket, { signal: requestSignal(request, reply) });
+    return text(reply, `${bucket} created on Amazon S3.`);
+  });
+
+  app.get('/:bucket', async (request, reply) => {
+    const bucket = bucketOf(request);
+    const listing = await objectListing(store, bucket, requestSignal(request, reply));
+    return reply.type('application/json; charset=utf-8').send(listing);
+  });
+
+  app.delete('/:bucket', async (request, reply) => {
+    const bucket = bucketOf(request);
+    await store.deleteBucket(bucket, { signal: requestSignal(request, reply) });
+    return text(reply, `${bucket} deleted from Amazon S3.`);
+  });
+
+  app.post('/:bucket/*', async (request, reply) => {
+    const { bucket, key } = objectOf(request);
+    const body = limitedBody(request, opts.maxObjectSize);
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    };
+    await store.putObject({
+      bucket,
+      key,
+      body,
+      contentType: header('content-type'),
+      cacheControl: header('cache-control'),
+      contentDisposition: header('content-disposition'),
+      contentEncoding: header('content-encoding'),
+      contentLength: declaredLength(request),
+      signal: requestSignal(request, reply),
+    });
+    return text(reply, `${key} created on Amazon S3 bucket : ${bucket}.`);
+  });
+
+  app.get('/:bucket/*', { exposeHeadRoute: false }, async (request, reply) => {
+    const { bucket, key } = objectOf(request);
+    const responseType = responseTypeOf(request);
+    const { meta, body } = await store.getObject({ bucket, key, signal: requestSignal(request, reply) });
+    reply.headers({
+      ...DOWNLOAD_SECURITY_HEADERS,
+      'content-type': responseType ?? meta.contentType,
+      'content-length': meta.size,
+      etag: meta.etag,
+      'last-modified': meta.lastModified.toUTCString(),
+    });
+    if (meta.cacheControl) reply.header('cache-control', meta.cacheControl);
+    if (meta.contentDisposition) reply.header('content-disposition', meta.contentDisposition);
+    if (meta.contentEncoding) reply.header('content-encoding', meta.contentEncoding);
+    return reply.send(body);
+  });
+
+  app.head('/:bucket/*', async (request, reply) => {
+    const { bucket, key } = objectOf(request);
+    const responseType = responseTypeOf(request);
+    const meta = await store.headObject(bucket, key, { signal: requestSignal(request, reply) });
+    return reply
+      .headers({
+        ...DOWNLOAD_SECURITY_HEADERS,
+        'content-type': responseType ?? meta.contentType,
+        'content-length': meta.size,
+        etag: meta.etag,
+        'last-modified': meta.lastModified.toUTCString(),
+      })
+      .send();
+  });
+
+  app.delete('/:bucket/*', async (request, reply) => {
+    const { bucket, key } = objectOf(request);
+    const existed = await store.deleteObject(bucket, key, { signal: requestSignal(request, reply) });
+    if (!existed) throw new ServiceError('NoSuchKey', `The key "${key}" does not exist in bucket ${bucket}.`);
+    return text(reply, `${key} deleted from Amazon S3 bucket : ${bucket}.`);
+  });
+
+  allowOnly(app, '/', ['GET']);
+  allowOnly(app, '/:bucket', ['GET', 'POST', 'DELETE']);
+  allowOnly(app, '/:bucket/*', ['GET', 'HEAD', 'POST', 'DELETE']);
+}

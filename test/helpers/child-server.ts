@@ -1,0 +1,69 @@
+/**
+ * s3gate as a separate process (dist/src/main.js), for start-up, shutdown and memory tests.
+ * It is found listening by its info-level start line, so keep S3GATE_LOG_LEVEL at info or below.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+export const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+
+export interface ChildServer {
+  url: string;
+  proc: ChildProcess;
+  /** Everything the process wrote so far. */
+  output(): string;
+  /** Resolves with the exit code once the process ends. */
+  exited: Promise<number | null>;
+}
+
+/** Environment for a child: PATH and nothing else of ours, so stray S3GATE_* variables cannot leak in. */
+export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env['PATH'], ...extra };
+}
+
+export function spawnServer(env: Record<string, string>, opts: { cwd?: string; args?: string[] } = {}): Promise<ChildServer> {
+  const proc = spawn(process.execPath, [MAIN, ...(opts.args ?? [])], {
+    cwd: opts.cwd,
+    env: cleanEnv({ S3GATE_PORT: '0', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`server did not start in 20 s:\n${out}`));
+    }, 20_000);
+    const check = () => {
+      const match = /"address":"(http:\/\/[^"]+)"/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        proc.stdout.off('data', check);
+        resolve({ url: match[1], proc, output: () => out, exited });
+      }
+    };
+    proc.stdout.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${out}`));
+    });
+  });
+}
+
+/** Peak resident memory of a process so far, in bytes (Linux VmHWM). */
+export async function peakRss(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
+  if (!match?.[1]) throw new Error('VmHWM not found');
+  return Number(match[1]) * 1024;
+}
+
+export async function currentRss(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+  if (!match?.[1]) throw new Error('VmRSS not found');
+  return Number(match[1]) * 1024;
+}

@@ -1,0 +1,76 @@
+/** A real listening s3gate on a loopback port, over a given store, for HTTP tests. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { ConfigInput } from '../../src/config/schema.js';
+import { openFsStore } from '../../src/storage/fs/index.js';
+import { createS3Store } from '../../src/storage/s3/index.js';
+import type { ObjectStore } from '../../src/storage/types.js';
+import { s3TestConfig } from './s3-test-server.js';
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  store: ObjectStore;
+  close(): Promise<void>;
+}
+
+export async function startServer(store: ObjectStore, settings: Record<string, unknown> = {}): Promise<TestServer> {
+  const config = loadConfig({ flags: { port: 0, ...settings } as ConfigInput as Record<string, unknown> });
+  const app = await buildApp({ config, store, logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    store,
+    close: () => app.close(),
+  };
+}
+
+export interface StoreUnderTest {
+  name: string;
+  /** Why the store's tests are skipped here (never in CI), or false. */
+  skip: string | false;
+  open(): Promise<{ store: ObjectStore; cleanup(): Promise<void> }>;
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `s3gate-${prefix}-`));
+}
+
+/** Every store the HTTP tests run against: fs always, s3 where a test server is configured. */
+export function storesUnderTest(): StoreUnderTest[] {
+  const s3 = s3TestConfig();
+  return [
+    {
+      name: 'fs',
+      skip: false,
+      async open() {
+        const dir = await tempDir('http');
+        const store = await openFsStore({ dataDir: dir });
+        return {
+          store,
+          cleanup: async () => {
+            await store.close();
+            await rm(dir, { recursive: true, force: true });
+          },
+        };
+      },
+    },
+    {
+      name: 's3 (RGW)',
+      skip: 'skip' in s3 ? s3.skip : false,
+      async open() {
+        if ('skip' in s3) throw new Error(s3.skip);
+        const store = createS3Store(s3.options);
+        return { store, cleanup: () => store.close() };
+      },
+    },
+  ];
+}
