@@ -17,6 +17,10 @@ function isClientFastifyError(err: unknown): err is FastifyError & { statusCode:
 
 export function errorView(err: unknown): HttpErrorView {
   if (isServiceError(err)) return { status: err.status, code: err.code, message: err.message };
+  // streams aborted by a request signal reject with a plain AbortError: the client went away
+  if ((err as Error | undefined)?.name === 'AbortError') {
+    return { status: 400, code: 'IncompleteBody', message: 'The client disconnected before the request completed.' };
+  }
   if (isClientFastifyError(err)) {
     return { status: err.statusCode, code: err.statusCode === 413 ? 'EntityTooLarge' : 'InvalidRequest', message: err.message };
   }

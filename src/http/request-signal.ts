@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ServiceError } from '../errors/codes.js';
 
 /**
  * An AbortSignal that fires when the client goes away before its response is complete,
@@ -7,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export function requestSignal(request: FastifyRequest, reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   const abortIfUnfinished = () => {
-    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
+    if (!reply.raw.writableFinished) controller.abort(new ServiceError('IncompleteBody', 'The client disconnected before the request completed.'));
   };
   request.raw.once('aborted', abortIfUnfinished);
   reply.raw.once('close', abortIfUnfinished);
