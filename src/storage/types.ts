@@ -54,6 +54,12 @@ export interface PutObjectOptions extends Signal {
   metadata?: Record<string, string> | undefined;
   /** Known length in bytes, when the caller has one (lets stores pick single-part uploads). */
   contentLength?: number | undefined;
+  /** Base64 MD5 the body must have: BadDigest and nothing stored otherwise. */
+  contentMd5?: string | undefined;
+  /** '*': store only when the key does not exist yet (PreconditionFailed otherwise). */
+  ifNoneMatch?: '*' | undefined;
+  /** Store only when the current object has this ETag (PreconditionFailed otherwise). */
+  ifMatch?: string | undefined;
 }
 
 /** An inclusive byte range; `end` omitted means to the end of the object. */

@@ -3,7 +3,7 @@
  * A store passes when every test here passes; store-specific tests live beside their runner.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { isServiceError, type ErrorCode } from '../../src/errors/codes.js';
@@ -275,6 +275,33 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
           store.copyObject({ sourceBucket: bucket, sourceKey: 'src', bucket: `${run}-nobucket`, key: 'x' }),
           'NoSuchBucket',
         );
+      });
+
+      it('checks Content-MD5, storing nothing on a mismatch', async () => {
+        await put(bucket, 'digest', 'old');
+        const data = Buffer.from('checked body');
+        const wrong = createHash('md5').update('something else').digest('base64');
+        await rejectsWith(store.putObject({ bucket, key: 'digest', body: body(data), contentMd5: wrong }), 'BadDigest');
+        assert.equal(await getText(bucket, 'digest'), 'old');
+        const right = createHash('md5').update(data).digest('base64');
+        await store.putObject({ bucket, key: 'digest', body: body(data), contentMd5: right });
+        assert.equal(await getText(bucket, 'digest'), 'checked body');
+        // a body large enough to go in parts is refused as a whole too
+        const big = randomStream(12 * 1024 * 1024 + 5);
+        await rejectsWith(store.putObject({ bucket, key: 'digest-big', body: big.stream, contentMd5: wrong }), 'BadDigest');
+        await rejectsWith(store.headObject(bucket, 'digest-big'), 'NoSuchKey');
+      });
+
+      it('honours If-None-Match: * and If-Match on writes', async () => {
+        const first = await store.putObject({ bucket, key: 'guarded', body: body('one'), ifNoneMatch: '*' });
+        await rejectsWith(store.putObject({ bucket, key: 'guarded', body: body('two'), ifNoneMatch: '*' }), 'PreconditionFailed');
+        assert.equal(await getText(bucket, 'guarded'), 'one');
+        await store.putObject({ bucket, key: 'guarded', body: body('three'), ifMatch: first.etag });
+        assert.equal(await getText(bucket, 'guarded'), 'three');
+        await rejectsWith(store.putObject({ bucket, key: 'guarded', body: body('four'), ifMatch: first.etag }), 'PreconditionFailed');
+        await rejectsWith(store.putObject({ bucket, key: 'unguarded', body: body('x'), ifMatch: first.etag }), 'PreconditionFailed');
+        await rejectsWith(store.headObject(bucket, 'unguarded'), 'NoSuchKey');
+        assert.equal(await getText(bucket, 'guarded'), 'three');
       });
 
       it('stores nothing when the body fails midway, and keeps the old version', async () => {

@@ -27,6 +27,7 @@ import { IO_BUFFER, type BlobFiles } from './blobs.js';
 import type { CommitQueue } from './commits.js';
 import type { BucketRow, MetaDb, ObjectRow } from './db.js';
 import { listPage } from './listing.js';
+import { checkContentMd5, checkPutPreconditions, hasPreconditions } from '../preconditions.js';
 
 /** Give up on a key whose blob keeps vanishing between reading its row and opening it (constant overwrites). */
 const MAX_RACES = 100;
@@ -107,17 +108,21 @@ export class FsStore implements ObjectStore {
   }
 
   async putObject(opts: PutObjectOptions): Promise<ObjectMeta> {
+    const key = Buffer.from(opts.key, 'utf8');
+    // preconditions are checked before streaming (to fail fast) and again atomically at commit
+    const preconditions = () => checkPutPreconditions(this.db.getObject(opts.bucket, key)?.etag, opts);
     try {
       this.check(opts);
       this.requireBucket(opts.bucket);
+      if (hasPreconditions(opts)) preconditions();
     } catch (err) {
       opts.body.destroy();
       throw err;
     }
     const blob = await this.blobs.write(opts.body, opts);
-    return this.commitNewBlob(blob.id, opts.signal, {
+    const row: ObjectRow = {
       bucket: opts.bucket,
-      key: Buffer.from(opts.key, 'utf8'),
+      key,
       blob: blob.id,
       size: blob.size,
       etag: blob.etag,
@@ -127,7 +132,12 @@ export class FsStore implements ObjectStore {
       content_disposition: opts.contentDisposition ?? null,
       content_encoding: opts.contentEncoding ?? null,
       metadata: JSON.stringify(opts.metadata ?? {}),
-    });
+    };
+    const check = () => {
+      checkContentMd5(opts.contentMd5, blob.etag.slice(1, -1));
+      if (hasPreconditions(opts)) preconditions();
+    };
+    return this.commitNewBlob(blob.id, opts.signal, row, check);
   }
 
   async getObject(opts: GetObjectOptions): Promise<GetObjectResult> {
@@ -200,11 +210,22 @@ export class FsStore implements ObjectStore {
     return this.closing;
   }
 
-  /** Commits a row naming a freshly written blob; on failure the blob is deleted. */
-  private async commitNewBlob(id: string, signal: AbortSignal | undefined, row: ObjectRow): Promise<ObjectMeta> {
+  /**
+   * Commits a row naming a freshly written blob; on failure the blob is deleted.
+   * `check` runs inside the commit, before the write: what it throws refuses this row alone.
+   */
+  private async commitNewBlob(
+    id: string,
+    signal: AbortSignal | undefined,
+    row: ObjectRow,
+    check: () => void = () => undefined,
+  ): Promise<ObjectMeta> {
     try {
       signal?.throwIfAborted();
-      const replaced = await this.commits.enqueue(() => this.db.putObject(row));
+      const replaced = await this.commits.enqueue(() => {
+        check();
+        return this.db.putObject(row);
+      });
       if (replaced) this.unlinkLater(replaced);
       return toMeta(row);
     } catch (err) {

@@ -40,6 +40,7 @@ import { errorCodeOf, isAbortError, isBareNotFound, noSuchBucket, noSuchKey, toS
 import { copySource, decodeListing, metaOf, parseContentRange, rangeHeader } from './wire.js';
 import type { S3StoreOptions } from './options.js';
 import { uploadObject } from './upload.js';
+import { checkPutPreconditions, hasPreconditions } from '../preconditions.js';
 
 export class S3Store implements ObjectStore {
   readonly kind = 's3';
@@ -130,6 +131,15 @@ export class S3Store implements ObjectStore {
 
   async putObject(opts: PutObjectOptions): Promise<ObjectMeta> {
     const ctx = { bucket: opts.bucket, key: opts.key };
+    // Not atomic on S3: another writer may slip in between this check and the upload.
+    if (hasPreconditions(opts)) {
+      try {
+        checkPutPreconditions(await this.#currentEtag(opts.bucket, opts.key, opts.signal), opts);
+      } catch (err) {
+        opts.body.destroy();
+        throw err;
+      }
+    }
     const { etag, size } = await this.#run(ctx, opts.signal, () => uploadObject(this.#client, this.#opts, opts));
     return {
       key: opts.key,
@@ -165,13 +175,18 @@ export class S3Store implements ObjectStore {
     return metaOf(key, out, out.ContentLength ?? 0);
   }
 
-  async deleteObject(bucket: string, key: string, opts: Signal = {}): Promise<boolean> {
+  /** The ETag of the current object, or undefined when there is none. */
+  async #currentEtag(bucket: string, key: string, signal: AbortSignal | undefined): Promise<string | undefined> {
     try {
-      await this.headObject(bucket, key, opts);
+      return (await this.headObject(bucket, key, { signal })).etag;
     } catch (err) {
-      if (err instanceof ServiceError && err.code === 'NoSuchKey') return false;
+      if (err instanceof ServiceError && err.code === 'NoSuchKey') return undefined;
       throw err;
     }
+  }
+
+  async deleteObject(bucket: string, key: string, opts: Signal = {}): Promise<boolean> {
+    if ((await this.#currentEtag(bucket, key, opts.signal)) === undefined) return false;
     await this.#run({ bucket, key }, opts.signal, () =>
       this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal }),
     );

@@ -8,10 +8,12 @@
  *   between parts, and a single PutObject already on the wire could still land after we reported failure.
  * - Ceph RGW 16 answers CompleteMultipartUpload with an empty ETag: then HeadObject has the real one.
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AbortMultipartUploadCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ServiceError } from '../../errors/codes.js';
+import { checkContentMd5 } from '../preconditions.js';
 import { DEFAULT_CONTENT_TYPE, type PutObjectOptions } from '../types.js';
 import { isAbortError } from './errors.js';
 import type { S3StoreOptions } from './options.js';
@@ -41,8 +43,10 @@ function sendingWith(client: S3Client, signal: AbortSignal | undefined): S3Clien
  * The body is paused at once: a caller's 'data' listener must not let chunks flow past before
  * lib-storage starts reading (today it starts within the same tick; the pause keeps that from mattering).
  */
-function counted(body: Readable, announced: number | undefined) {
+function counted(body: Readable, announced: number | undefined, md5Base64: string | undefined) {
   body.pause();
+  // the digest is checked before the body ends, so a mismatch fails the upload before it completes
+  const md5 = md5Base64 === undefined ? undefined : createHash('md5');
   const state: { size: number; failure?: unknown } = { size: 0 };
   const wrongLength = () =>
     new ServiceError('IncompleteBody', `The body was ${state.size} bytes long or more; ${announced} were announced.`);
@@ -52,9 +56,11 @@ function counted(body: Readable, announced: number | undefined) {
         const buffer: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         state.size += buffer.length;
         if (announced !== undefined && state.size > announced) throw wrongLength();
+        md5?.update(buffer);
         yield buffer;
       }
       if (announced !== undefined && state.size !== announced) throw wrongLength();
+      if (md5) checkContentMd5(md5Base64, md5.digest('hex'));
     } catch (err) {
       state.failure = err;
       throw err;
@@ -74,7 +80,7 @@ function bodyFailure(err: unknown): unknown {
 export async function uploadObject(client: S3Client, opts: S3StoreOptions, put: PutObjectOptions): Promise<UploadResult> {
   const { signal } = put;
   signal?.throwIfAborted();
-  const body = counted(put.body, put.contentLength);
+  const body = counted(put.body, put.contentLength, put.contentMd5);
   // A known length may need bigger parts to stay within S3's 10,000 parts (unknown: up to partSize × 10,000).
   const partSize = Math.max(opts.partSize, Math.ceil((put.contentLength ?? 0) / MAX_PARTS));
   const upload = new Upload({
