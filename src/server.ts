@@ -1,0 +1,52 @@
+/** Runs the service in this process: store → app → listen, with a graceful drain on SIGTERM/SIGINT. */
+import { buildApp } from './app.js';
+import { redactedConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { createLogger } from './logger.js';
+import { createStore } from './storage/create.js';
+
+/**
+ * Starts serving and resolves once listening. The process exits 0 after a clean drain, 1 otherwise.
+ * Tests (test/helpers/child-server.ts) find the listener by the info line's "address" field.
+ */
+export async function serve(config: Config): Promise<void> {
+  const logger = createLogger(config);
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection');
+    process.exit(1);
+  });
+
+  const store = await createStore(config);
+  const app = await buildApp({ config, store, logger });
+  const address = await app.listen({ host: config.host, port: config.port });
+  logger.info({ address, config: redactedConfig(config) }, `s3gate listening on ${address} (${store.kind} store)`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const deadline = setTimeout(() => {
+      logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline passed: closing remaining connections');
+      app.server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    app
+      .close()
+      .then(() => store.close())
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'error while shutting down');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
