@@ -6,6 +6,8 @@ import type { Config } from './config/schema.js';
 import { sendTextError } from './http/errors.js';
 import { healthRoutes } from './http/routes/health.js';
 import { tutorialRoutes } from './http/routes/tutorial.js';
+import { v1Routes } from './http/routes/v1/index.js';
+import { registerApiDocs } from './http/routes/v1/openapi.js';
 import type { ObjectStore } from './storage/types.js';
 
 export interface AppDeps {
@@ -35,7 +37,9 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Fast
     reply.code(404).type('text/plain; charset=utf-8').send(`No route for ${request.method} ${request.url}.`);
   });
 
+  await registerApiDocs(app); // first: the document is built from the routes registered after it
   await app.register(healthRoutes, { store });
   await app.register(tutorialRoutes, { prefix: '/amazons3/imageStore', store, maxObjectSize: config.maxObjectSize });
+  await app.register(v1Routes, { prefix: '/v1', store, maxObjectSize: config.maxObjectSize });
   return app;
 }

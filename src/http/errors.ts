@@ -1,6 +1,6 @@
 /** Turning any error into an HTTP answer: the status comes from the one code→status table. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isServiceError, ServiceError } from '../errors/codes.js';
+import { isServiceError, ServiceError, statusOf } from '../errors/codes.js';
 import { lingerOrClose } from './body.js';
 
 interface HttpErrorView {
@@ -15,8 +15,17 @@ function isClientFastifyError(err: unknown): err is FastifyError & { statusCode:
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
+/** A request that failed its route's JSON schema (params, querystring, headers or body). */
+function isValidationError(err: unknown): err is FastifyError {
+  return Array.isArray((err as FastifyError | undefined)?.validation);
+}
+
 export function errorView(err: unknown): HttpErrorView {
   if (isServiceError(err)) return { status: err.status, code: err.code, message: err.message };
+  if (isValidationError(err)) {
+    // Fastify's message names the part and the rule, e.g. "querystring/limit must be <= 1000"
+    return { status: statusOf('InvalidArgument'), code: 'InvalidArgument', message: `Invalid request: ${err.message}.` };
+  }
   // streams aborted by a request signal reject with a plain AbortError: the client went away
   if ((err as Error | undefined)?.name === 'AbortError') {
     return { status: 400, code: 'IncompleteBody', message: 'The client disconnected before the request completed.' };
@@ -27,8 +36,8 @@ export function errorView(err: unknown): HttpErrorView {
   return { status: 500, code: 'InternalError', message: 'The service hit an unexpected error; see its log.' };
 }
 
-/** Errors as text/plain, the way the tutorial API reports them. */
-export function sendTextError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** Logs the failure, leaves an unread request body to drain, and sets the status: what every face does first. */
+function prepareErrorReply(err: unknown, request: FastifyRequest, reply: FastifyReply): HttpErrorView {
   const view = errorView(err);
   if (view.status >= 500 && !(isServiceError(err) && err.code === 'ServiceUnavailable')) {
     request.log.error({ err }, 'request failed');
@@ -36,7 +45,26 @@ export function sendTextError(err: unknown, request: FastifyRequest, reply: Fast
     request.log.info({ code: view.code, status: view.status }, view.message);
   }
   lingerOrClose(request, (name, value) => reply.header(name, value));
-  return reply.code(view.status).type('text/plain; charset=utf-8').send(view.message);
+  reply.code(view.status);
+  return view;
+}
+
+/** Errors as text/plain, the way the tutorial API reports them. */
+export function sendTextError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const view = prepareErrorReply(err, request, reply);
+  return reply.type('text/plain; charset=utf-8').send(view.message);
+}
+
+/** The one JSON error shape of the REST API v1. */
+export interface JsonErrorBody {
+  error: { code: string; message: string; requestId: string };
+}
+
+/** Errors as JSON, the way the REST API v1 reports them: `{"error": {"code", "message", "requestId"}}`. */
+export function sendJsonError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const view = prepareErrorReply(err, request, reply);
+  const body: JsonErrorBody = { error: { code: view.code, message: view.message, requestId: request.id } };
+  return reply.type('application/json; charset=utf-8').send(body);
 }
 
 export function notFound(what: string): ServiceError {

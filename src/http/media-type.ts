@@ -1,7 +1,10 @@
 /**
- * Media type checks for Content-Type values that callers choose (e.g. responseContentType).
+ * Media type checks for Content-Type values that callers choose (e.g. responseContentType), and the
+ * headers every face sends with a download.
  * Written by hand: a single RFC 9110 grammar check; no library does just this without parsing more.
  */
+import type { ObjectMeta } from '../storage/types.js';
+
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const QUOTED = '"(?:[^"\\\\\\r\\n]|\\\\.)*"';
 const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*$`);
@@ -18,3 +21,18 @@ export const DOWNLOAD_SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'none'; sandbox",
 } as const;
+
+/** What a download answer says about the stored object, on every face: type, length, validators, kept headers. */
+export function storedObjectHeaders(meta: ObjectMeta, contentType?: string): Record<string, string | number> {
+  const headers: Record<string, string | number> = {
+    ...DOWNLOAD_SECURITY_HEADERS,
+    'content-type': contentType ?? meta.contentType,
+    'content-length': meta.size,
+    etag: meta.etag,
+    'last-modified': meta.lastModified.toUTCString(),
+  };
+  if (meta.cacheControl) headers['cache-control'] = meta.cacheControl;
+  if (meta.contentDisposition) headers['content-disposition'] = meta.contentDisposition;
+  if (meta.contentEncoding) headers['content-encoding'] = meta.contentEncoding;
+  return headers;
+}

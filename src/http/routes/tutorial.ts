@@ -11,7 +11,7 @@ import { assertBucketName, assertObjectKey } from '../../storage/names.js';
 import type { ObjectStore, ObjectSummary } from '../../storage/types.js';
 import { acceptRawBodies, declaredLength, limitedBody } from '../body.js';
 import { sendTextError } from '../errors.js';
-import { DOWNLOAD_SECURITY_HEADERS, isMediaType } from '../media-type.js';
+import { isMediaType, storedObjectHeaders } from '../media-type.js';
 import { requestSignal } from '../request-signal.js';
 import { allowOnly } from './methods.js';
 
@@ -142,32 +142,14 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
     const { bucket, key } = objectOf(request);
     const responseType = responseTypeOf(request);
     const { meta, body } = await store.getObject({ bucket, key, signal: requestSignal(request, reply) });
-    reply.headers({
-      ...DOWNLOAD_SECURITY_HEADERS,
-      'content-type': responseType ?? meta.contentType,
-      'content-length': meta.size,
-      etag: meta.etag,
-      'last-modified': meta.lastModified.toUTCString(),
-    });
-    if (meta.cacheControl) reply.header('cache-control', meta.cacheControl);
-    if (meta.contentDisposition) reply.header('content-disposition', meta.contentDisposition);
-    if (meta.contentEncoding) reply.header('content-encoding', meta.contentEncoding);
-    return reply.send(body);
+    return reply.headers(storedObjectHeaders(meta, responseType)).send(body);
   });
 
   app.head('/:bucket/*', async (request, reply) => {
     const { bucket, key } = objectOf(request);
     const responseType = responseTypeOf(request);
     const meta = await store.headObject(bucket, key, { signal: requestSignal(request, reply) });
-    return reply
-      .headers({
-        ...DOWNLOAD_SECURITY_HEADERS,
-        'content-type': responseType ?? meta.contentType,
-        'content-length': meta.size,
-        etag: meta.etag,
-        'last-modified': meta.lastModified.toUTCString(),
-      })
-      .send();
+    return reply.headers(storedObjectHeaders(meta, responseType)).send();
   });
 
   app.delete('/:bucket/*', async (request, reply) => {
