@@ -1,0 +1,177 @@
+/**
+ * A small client for the REST API v1 (docs/api-v1.md) on undici. Requests go through Dispatcher.request with
+ * a raw path, so keys are sent exactly as encoded here (no URL normalisation of `.` and `..` segments).
+ */
+import { STATUS_CODES } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import { ServiceError, UnreachableError, UsageError, networkErrorCode } from './errors.js';
+
+/** Big socket buffers: a 3× lever on loopback transfers (DESIGN.md §7). */
+export const STREAM_BUFFER = 1024 * 1024;
+
+export interface ClientOptions {
+  endpoint: string;
+  /** Sent as `Authorization: Bearer <token>` when set (for when the service has access keys). */
+  token?: string | undefined;
+}
+
+export interface Bucket {
+  name: string;
+  creationDate: string;
+}
+
+export interface ObjectSummary {
+  bucket: string;
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: string;
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: string;
+  storageClass?: string;
+}
+
+export interface ListPage {
+  objects: ListedObject[];
+  folders: string[];
+  isTruncated: boolean;
+  nextCursor?: string;
+}
+
+export interface Download {
+  body: Readable;
+  /** From Content-Length; undefined when the service did not say. */
+  size: number | undefined;
+}
+
+type Method = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
+
+/** One path segment of a key; `.` and `..` are escaped so that nothing on the way can take them as path syntax. */
+function encodeSegment(segment: string): string {
+  return segment === '.' || segment === '..' ? segment.replaceAll('.', '%2E') : encodeURIComponent(segment);
+}
+
+export function objectPath(bucket: string, key: string): string {
+  return `/v1/buckets/${encodeURIComponent(bucket)}/objects/${key.split('/').map(encodeSegment).join('/')}`;
+}
+
+export function bucketPath(bucket: string): string {
+  return `/v1/buckets/${encodeURIComponent(bucket)}`;
+}
+
+function query(params: Record<string, string | number | boolean | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) search.set(name, String(value));
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+export class ApiClient {
+  readonly endpoint: string;
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly agent = new Agent({ connect: { timeout: 10_000 } });
+  private readonly auth: Record<string, string>;
+
+  constructor(options: ClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.endpoint);
+    } catch {
+      throw new UsageError(`not an endpoint URL: "${options.endpoint}" (try http://127.0.0.1:9090)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new UsageError(`endpoint must be http:// or https://, not "${options.endpoint}"`);
+    }
+    this.endpoint = options.endpoint;
+    this.origin = url.origin;
+    // a service behind a reverse proxy may live under a path: http://host/s3gate
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.auth = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  }
+
+  /** Sends one request; answers with the response whatever its status, or throws UnreachableError. */
+  private async send(method: Method, path: string, init: Partial<Dispatcher.RequestOptions> = {}) {
+    try {
+      return await this.agent.request({
+        origin: this.origin,
+        path: this.basePath + path,
+        method,
+        highWaterMark: STREAM_BUFFER,
+        ...init,
+        headers: { ...this.auth, ...(init.headers as Record<string, string> | undefined) },
+      });
+    } catch (err) {
+      const code = networkErrorCode(err);
+      if (code !== undefined) throw new UnreachableError(this.endpoint, code);
+      throw err;
+    }
+  }
+
+  /** A JSON request; resolves with the parsed answer (undefined for 204), throws ServiceError otherwise. */
+  async json<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const res = await this.send(method, path, {
+      body: body === undefined ? null : JSON.stringify(body),
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    });
+    if (res.statusCode >= 300) throw await serviceError(res);
+    if (res.statusCode === 204) {
+      await res.body.dump();
+      return undefined as T;
+    }
+    // the shape is the contract of docs/api-v1.md; the service is trusted to keep it
+    return (await res.body.json()) as T;
+  }
+
+  listBuckets(): Promise<{ buckets: Bucket[] }> {
+    return this.json('GET', '/v1/buckets');
+  }
+
+  listObjects(bucket: string, params: { prefix?: string; delimiter?: string; cursor?: string }): Promise<ListPage> {
+    return this.json('GET', `${bucketPath(bucket)}/objects${query(params)}`);
+  }
+
+  /** Streams `body` (exactly `size` bytes) to bucket/key. */
+  async upload(bucket: string, key: string, body: Readable, size: number, headers: Record<string, string>): Promise<ObjectSummary> {
+    const res = await this.send('PUT', objectPath(bucket, key), {
+      body,
+      headers: { ...headers, 'content-length': String(size) },
+    });
+    if (res.statusCode >= 300) throw await serviceError(res);
+    return (await res.body.json()) as ObjectSummary;
+  }
+
+  async download(bucket: string, key: string): Promise<Download> {
+    const res = await this.send('GET', objectPath(bucket, key));
+    if (res.statusCode !== 200) throw await serviceError(res);
+    const length = Number(res.headers['content-length']);
+    return { body: res.body, size: Number.isSafeInteger(length) ? length : undefined };
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+/** The v1 error `{"error": {"code", "message"}}`, or a code made from the status when the body is not that. */
+async function serviceError(res: Dispatcher.ResponseData): Promise<ServiceError> {
+  const text = await res.body.text().catch(() => '');
+  const statusText = STATUS_CODES[res.statusCode] ?? 'Error';
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    const { code, message } = parsed.error ?? {};
+    if (typeof code === 'string') {
+      return new ServiceError(code, typeof message === 'string' ? message : statusText, res.statusCode);
+    }
+  } catch {
+    // not JSON: a proxy's page or a service without the v1 API; report the status and the first line
+  }
+  const firstLine = text.split('\n', 1)[0]?.trim().slice(0, 200) || statusText;
+  return new ServiceError(`HTTP${res.statusCode}`, firstLine, res.statusCode);
+}

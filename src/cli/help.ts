@@ -1,0 +1,49 @@
+/** The text after `s3gate --help`: every command at a glance, examples, environment and exit codes. */
+export const ROOT_EPILOG = `
+Commands in full:
+  s3gate serve [flags]                       run the service (s3gate serve --help lists its flags)
+  s3gate bucket ls [--json]                  list buckets
+  s3gate bucket create <name>                create a bucket
+  s3gate bucket rm <name> [--force]          delete a bucket (--force: and every object in it)
+  s3gate object ls <bucket[/prefix]> [-r] [--json]
+                                             list objects; folders (PRE) unless -r; all pages
+  s3gate object put <file|folder> <bucket[/key]> [-r] [--content-type T] [--meta k=v]...
+                                             upload (streamed; -r: a folder tree under the prefix)
+  s3gate object get <bucket/key> [dest|-] [-r]
+                                             download (-: to stdout; -r: a prefix into a folder)
+  s3gate object rm <bucket/key> [-r]         delete an object (-r: every key under the prefix)
+  s3gate object cp <bucket/key> <bucket[/key]>
+                                             copy on the service
+  s3gate object mv <bucket/key> <bucket[/key]>
+                                             move on the service
+
+Paths: a remote path is bucket/key, the key being everything after the first /. A destination key that
+ends in / (or no key at all) is a folder: the source's name is added to it.
+
+Examples:
+  s3gate bucket create photos
+  s3gate object put cat.png photos/2024/          # → photos/2024/cat.png (Content-Type image/png)
+  s3gate object put -r ./album photos/album       # every file below ./album → photos/album/...
+  s3gate object ls photos/2024/                   # one level, folders shown as PRE
+  s3gate object ls -r --json photos | jq -r .key  # every key, machine-readable
+  s3gate object get photos/2024/cat.png ./cat.png
+  s3gate object get -r photos/album ./album-copy
+  s3gate object get photos/notes.txt - | wc -l
+  s3gate object mv photos/2024/cat.png photos/archive/
+  s3gate object rm -r photos/album
+  S3GATE_ENDPOINT=http://10.0.0.5:9090 s3gate bucket ls
+
+Environment:
+  S3GATE_ENDPOINT   the service's URL (--endpoint; default http://127.0.0.1:9090)
+  S3GATE_TOKEN      sent as "Authorization: Bearer <token>" (--token)
+  The service's own S3GATE_* settings are listed by: s3gate serve --help
+
+Output: results on stdout, one a line (--json: one JSON object a line); errors on stderr as
+"s3gate: <code>: <message>". Progress bars go to stderr, only when it is a terminal and without --quiet.
+
+Exit codes:
+  0  success
+  1  the service answered an error (NoSuchBucket, NoSuchKey, BucketNotEmpty, ...) or another failure
+  2  usage error: unknown command or option, bad path, missing local file
+  3  cannot reach the service (connection refused, DNS, timeout)
+`;
