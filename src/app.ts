@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
-import { sendTextError } from './http/errors.js';
+import { sendJsonError, sendTextError } from './http/errors.js';
 import { healthRoutes } from './http/routes/health.js';
 import { tutorialRoutes } from './http/routes/tutorial.js';
-import { v1Routes } from './http/routes/v1/index.js';
+import { isV1, V1_PREFIX, v1Routes } from './http/routes/v1/index.js';
 import { registerApiDocs } from './http/routes/v1/openapi.js';
 import type { ObjectStore } from './storage/types.js';
 
@@ -27,6 +27,11 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Fast
     // on close: idle keep-alive sockets go at once, in-flight requests finish (graceful drain)
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // errors found before routing (a malformed percent-encoding in the URL...) in the face's own shape
+    frameworkErrors: (err, request, reply) => {
+      reply.header('x-request-id', request.id);
+      return isV1(request.url) ? sendJsonError(err, request, reply) : sendTextError(err, request, reply);
+    },
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -40,6 +45,6 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Fast
   await registerApiDocs(app); // first: the document is built from the routes registered after it
   await app.register(healthRoutes, { store });
   await app.register(tutorialRoutes, { prefix: '/amazons3/imageStore', store, maxObjectSize: config.maxObjectSize });
-  await app.register(v1Routes, { prefix: '/v1', store, maxObjectSize: config.maxObjectSize });
+  await app.register(v1Routes, { prefix: V1_PREFIX, store, maxObjectSize: config.maxObjectSize });
   return app;
 }

@@ -87,6 +87,14 @@ v1Suite('v1 buckets', (fx) => {
     assertError(await fx.call('GET', '/v1/copy'), 405, 'MethodNotAllowed');
   });
 
+  it('answers a malformed URL with 400 in the JSON shape, never a 5xx', async () => {
+    for (const path of ['/v1/buckets/%ZZ', `/v1/buckets/${fx.bucket}/objects/%E0%A4%A`, `/v1/buckets/${fx.bucket}/objects/%ED%A0%80`]) {
+      assertError(await fx.call('GET', path), 400, 'InvalidRequest', path);
+    }
+    assertError(await fx.call('PUT', `/v1/buckets/${fx.bucket}/objects/%ED%A0%80`, { body: 'x' }), 400, 'InvalidRequest');
+    assertError(await fx.call('POST', '/v1/copy', { body: '<a/>', headers: { 'content-type': 'application/xml' } }), 415, 'InvalidRequest');
+  });
+
   it('puts a request id on every answer, success or error', async () => {
     const ok = await fx.call('GET', '/v1/buckets');
     assert.match(String(ok.headers['x-request-id']), /^[0-9a-f-]{36}$/);

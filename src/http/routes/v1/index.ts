@@ -17,6 +17,12 @@ import type { V1Options } from './types.js';
 
 export type { V1Options } from './types.js';
 
+export const V1_PREFIX = '/v1';
+
+export function isV1(url: string): boolean {
+  return url === V1_PREFIX || url.startsWith(`${V1_PREFIX}/`) || url.startsWith(`${V1_PREFIX}?`);
+}
+
 export async function v1Routes(app: FastifyInstance, { store, maxObjectSize }: V1Options): Promise<void> {
   // only our own options go down: the register options (prefix...) must not apply twice
   const opts: V1Options = { store, maxObjectSize };
