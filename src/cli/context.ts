@@ -14,6 +14,7 @@ export interface GlobalOptions {
 /** Ctrl-C during a transfer: no half-written download is left behind (128 + signal number, as shells do). */
 function interrupted(signal: NodeJS.Signals): void {
   removePartialFiles();
+  if (process.stderr.isTTY) process.stderr.write('\n'); // the prompt goes below the progress bars
   process.exit(signal === 'SIGINT' ? 130 : 143);
 }
 
