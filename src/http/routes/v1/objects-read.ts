@@ -14,7 +14,7 @@ import { requestSignal } from '../../request-signal.js';
 import { type ConditionalHeaders, evaluatePreconditions, rangeStillApplies } from './conditionals.js';
 import { attachment, downloadName } from './disposition.js';
 import { metadataHeaders } from './metadata.js';
-import { contentRange, isSuffix, parseRange, type RangeRequest, resolveRange, unsatisfiedRange } from './range.js';
+import { type ByteSpan, contentRange, isSuffix, parseRange, type RangeRequest, resolveRange, unsatisfiedRange } from './range.js';
 import { checkedObject } from './resources.js';
 import { Bytes, errorResponses, NoBody, OBJECT_HEADERS_DOC, ObjectParams } from './schemas.js';
 import type { V1Options } from './types.js';
@@ -46,7 +46,12 @@ const readResponses = {
 interface ReadContext {
   key: string;
   download: string | undefined;
+  range: string | undefined;
   conditions: ConditionalHeaders;
+}
+
+function readContext(key: string, download: string | undefined, headers: ConditionalHeaders & { range?: string | undefined }): ReadContext {
+  return { key, download, range: headers.range, conditions: headers };
 }
 
 function objectHeaders(meta: ObjectMeta, ctx: ReadContext): Record<string, string | number> {
@@ -59,6 +64,16 @@ function objectHeaders(meta: ObjectMeta, ctx: ReadContext): Record<string, strin
   return headers;
 }
 
+/** Status and headers of a 200, or of a 206 when a span is served. */
+function answerWith(reply: FastifyReply, headers: Record<string, string | number>, size: number, span: ByteSpan | undefined): FastifyReply {
+  if (span) {
+    reply.code(206);
+    headers['content-range'] = contentRange(span, size);
+    headers['content-length'] = span.end - span.start + 1;
+  }
+  return reply.headers(headers);
+}
+
 /** 304 carries the validators (and Cache-Control), never a body. */
 function notModified(reply: FastifyReply, meta: ObjectMeta): FastifyReply {
   reply.code(304).headers({ etag: meta.etag, 'last-modified': meta.lastModified.toUTCString() });
@@ -66,63 +81,60 @@ function notModified(reply: FastifyReply, meta: ObjectMeta): FastifyReply {
   return reply.send();
 }
 
-const preconditionFailed = () =>
-  new ServiceError('PreconditionFailed', 'The object does not meet the conditions of If-Match or If-Unmodified-Since.');
-
-/** Applies the preconditions; returns the finished 304 reply when they answer instead of the object. */
-function conditionalAnswer(reply: FastifyReply, meta: ObjectMeta, ctx: ReadContext): FastifyReply | undefined {
-  const verdict = evaluatePreconditions(ctx.conditions, meta);
-  if (verdict === 'failed') throw preconditionFailed();
-  return verdict === 'not-modified' ? notModified(reply, meta) : undefined;
+/** The finished 304, or a thrown 412, when the preconditions answer instead of the object; else undefined. */
+function preconditionAnswer(reply: FastifyReply, meta: ObjectMeta, ctx: ReadContext): FastifyReply | undefined {
+  switch (evaluatePreconditions(ctx.conditions, meta)) {
+    case 'proceed':
+      return undefined;
+    case 'not-modified':
+      return notModified(reply, meta);
+    case 'failed':
+      throw new ServiceError('PreconditionFailed', 'The object does not meet the conditions of If-Match or If-Unmodified-Since.');
+  }
 }
 
-function rangeNotSatisfiable(reply: FastifyReply, size: number): ServiceError {
-  reply.header('content-range', unsatisfiedRange(size));
-  return new ServiceError('InvalidRange', `The requested range is not satisfiable: the object has ${size} bytes.`);
+/** A range that selects no byte: the preconditions still come first (RFC 9110 §13.2.2), then 416. */
+function unsatisfiable(reply: FastifyReply, meta: ObjectMeta, ctx: ReadContext): FastifyReply {
+  const answered = preconditionAnswer(reply, meta, ctx);
+  if (answered) return answered;
+  reply.header('content-range', unsatisfiedRange(meta.size));
+  throw new ServiceError('InvalidRange', `The requested range is not satisfiable: the object has ${meta.size} bytes.`);
 }
 
 /** The Range header when it applies: parsed, and not voided by If-Range. */
-function requestedRange(range: string | undefined, meta: ObjectMeta | undefined, ctx: ReadContext): RangeRequest | undefined {
-  const parsed = parseRange(range);
-  if (parsed === undefined || meta === undefined) return parsed;
-  return rangeStillApplies(ctx.conditions, meta) ? parsed : undefined;
+function requestedRange(ctx: ReadContext, meta: ObjectMeta): RangeRequest | undefined {
+  const parsed = parseRange(ctx.range);
+  return parsed && rangeStillApplies(ctx.conditions, meta) ? parsed : undefined;
 }
 
-async function fetchObject(
-  store: ObjectStore,
-  where: { bucket: string; key: string; signal: AbortSignal },
-  rangeHeader: string | undefined,
-  reply: FastifyReply,
-  ctx: ReadContext,
-): Promise<GetObjectResult | FastifyReply> {
-  const raw = parseRange(rangeHeader);
-  // a suffix range needs the size, and If-Range the validators, before the bytes can be asked for
-  const known = raw && (isSuffix(raw) || ctx.conditions['if-range'] !== undefined)
-    ? await store.headObject(where.bucket, where.key, { signal: where.signal })
-    : undefined;
-  const range = requestedRange(rangeHeader, known, ctx);
-  let span: ByteRange | undefined = range && !isSuffix(range) ? range : undefined;
-  if (range && known) {
-    span = resolveRange(range, known.size);
-    if (span === undefined) {
-      const answered = conditionalAnswer(reply, known, ctx);
-      if (answered) return answered;
-      throw rangeNotSatisfiable(reply, known.size);
-    }
-  }
+type Where = { bucket: string; key: string; signal: AbortSignal };
+
+/** Asks the store for a span; when it starts past the end, learns the size for the 416. */
+async function getSpan(store: ObjectStore, where: Where, span: ByteRange, reply: FastifyReply, ctx: ReadContext) {
   try {
-    const result = await store.getObject({ ...where, range: span });
-    if (known === undefined || result.meta.etag === known.etag) return result;
-    // replaced since the head: the span may not fit the new object, so serve it whole (RFC 9110 allows it)
-    result.body.destroy();
-    return await store.getObject(where);
+    return await store.getObject({ ...where, range: span });
   } catch (err) {
     if (!(isServiceError(err) && err.code === 'InvalidRange')) throw err;
-    const meta = await store.headObject(where.bucket, where.key, { signal: where.signal });
-    const answered = conditionalAnswer(reply, meta, ctx);
-    if (answered) return answered;
-    throw rangeNotSatisfiable(reply, meta.size);
+    return unsatisfiable(reply, await store.headObject(where.bucket, where.key, { signal: where.signal }), ctx);
   }
+}
+
+/** The object (whole or the requested span) from the store, or the finished reply when there is nothing to send. */
+async function fetchObject(store: ObjectStore, where: Where, reply: FastifyReply, ctx: ReadContext): Promise<GetObjectResult | FastifyReply> {
+  const parsed = parseRange(ctx.range);
+  if (parsed === undefined) return store.getObject(where);
+  if (!isSuffix(parsed) && ctx.conditions['if-range'] === undefined) return getSpan(store, where, parsed, reply, ctx);
+  // a suffix range needs the size, and If-Range the validators, before the bytes can be asked for
+  const known = await store.headObject(where.bucket, where.key, { signal: where.signal });
+  const range = requestedRange(ctx, known);
+  if (range === undefined) return store.getObject(where);
+  const span = resolveRange(range, known.size);
+  if (span === undefined) return unsatisfiable(reply, known, ctx);
+  const result = await getSpan(store, where, span, reply, ctx);
+  if (!('meta' in result) || result.meta.etag === known.etag) return result;
+  // replaced since the head: the span may not fit the new object, so serve it whole (RFC 9110 §14.2 allows it)
+  result.body.destroy();
+  return store.getObject(where);
 }
 
 export async function objectReadRoutes(fastify: FastifyInstance, { store }: V1Options): Promise<void> {
@@ -134,28 +146,23 @@ export async function objectReadRoutes(fastify: FastifyInstance, { store }: V1Op
     { exposeHeadRoute: false, schema: { ...schema, summary: 'Download an object' } },
     async (request, reply) => {
       const { bucket, key } = checkedObject(request.params);
-      const ctx: ReadContext = { key, download: request.query.download, conditions: request.headers };
-      const signal = requestSignal(request, reply);
-      const fetched = await fetchObject(store, { bucket, key, signal }, request.headers.range, reply, ctx);
-      if (!('body' in fetched)) return fetched;
+      const ctx = readContext(key, request.query.download, request.headers);
+      const fetched = await fetchObject(store, { bucket, key, signal: requestSignal(request, reply) }, reply, ctx);
+      if (!('meta' in fetched)) return fetched;
       const { meta, body, range } = fetched;
+      // checked on what the store returned, so that the validators and the bytes are of one version
+      let answered: FastifyReply | undefined;
       try {
-        const answered = conditionalAnswer(reply, meta, ctx);
-        if (answered) {
-          body.destroy();
-          return answered;
-        }
+        answered = preconditionAnswer(reply, meta, ctx);
       } catch (err) {
         body.destroy();
         throw err;
       }
-      const headers = objectHeaders(meta, ctx);
-      if (range) {
-        reply.code(206);
-        headers['content-range'] = contentRange(range, meta.size);
-        headers['content-length'] = range.end - range.start + 1;
+      if (answered) {
+        body.destroy();
+        return answered;
       }
-      return reply.headers(headers).send(body);
+      return answerWith(reply, objectHeaders(meta, ctx), meta.size, range).send(body);
     },
   );
 
@@ -164,20 +171,14 @@ export async function objectReadRoutes(fastify: FastifyInstance, { store }: V1Op
     { config: { swagger: { exposeHeadRoute: true } }, schema: { ...schema, summary: 'The headers of a download' } },
     async (request, reply) => {
       const { bucket, key } = checkedObject(request.params);
-      const ctx: ReadContext = { key, download: request.query.download, conditions: request.headers };
+      const ctx = readContext(key, request.query.download, request.headers);
       const meta = await store.headObject(bucket, key, { signal: requestSignal(request, reply) });
-      const answered = conditionalAnswer(reply, meta, ctx);
+      const answered = preconditionAnswer(reply, meta, ctx);
       if (answered) return answered;
-      const headers = objectHeaders(meta, ctx);
-      const range = requestedRange(request.headers.range, meta, ctx);
-      if (range) {
-        const span = resolveRange(range, meta.size);
-        if (span === undefined) throw rangeNotSatisfiable(reply, meta.size);
-        reply.code(206);
-        headers['content-range'] = contentRange(span, meta.size);
-        headers['content-length'] = span.end - span.start + 1;
-      }
-      return reply.headers(headers).send();
+      const range = requestedRange(ctx, meta);
+      const span = range && resolveRange(range, meta.size);
+      if (range && span === undefined) return unsatisfiable(reply, meta, ctx);
+      return answerWith(reply, objectHeaders(meta, ctx), meta.size, span).send();
     },
   );
 }
