@@ -1,4 +1,7 @@
-/** User metadata (`x-amz-meta-*` headers) in on upload and out on download, with S3's limits. */
+/**
+ * The headers an upload keeps (Content-Type..., user metadata as `x-amz-meta-*`), checked against S3's
+ * rules so that both stores accept the same uploads, and user metadata out again on download.
+ */
 import type { IncomingHttpHeaders } from 'node:http';
 import { ServiceError } from '../../../errors/codes.js';
 
@@ -7,6 +10,8 @@ const META_PREFIX = 'x-amz-meta-';
 export const MAX_METADATA_BYTES = 2048;
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+/** S3 takes only US-ASCII in metadata and the kept headers (elsewhere its signatures fail). */
+const ASCII_VALUE = /^[\t\x20-\x7e]*$/;
 /** What Node lets through as a header value (and so what can be sent back). */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -19,13 +24,36 @@ export function userMetadata(headers: IncomingHttpHeaders): Record<string, strin
     const name = header.slice(META_PREFIX.length);
     if (name === '') throw new ServiceError('InvalidArgument', 'A user metadata header needs a name after x-amz-meta-.');
     const text = Array.isArray(value) ? value.join(', ') : value;
-    metadata[name] = text;
+    metadata[name] = asciiValue(header, text);
     bytes += Buffer.byteLength(name) + Buffer.byteLength(text);
   }
   if (bytes > MAX_METADATA_BYTES) {
     throw new ServiceError('InvalidArgument', `User metadata is ${bytes} bytes; the limit is ${MAX_METADATA_BYTES}.`);
   }
   return Object.keys(metadata).length > 0 ? metadata : undefined;
+}
+
+function asciiValue(header: string, value: string): string {
+  if (!ASCII_VALUE.test(value)) {
+    throw new ServiceError('InvalidArgument', `${header} must be US-ASCII; encode other text (e.g. percent-encoding).`);
+  }
+  return value;
+}
+
+/** A header to keep: its value (US-ASCII), or undefined when absent or empty. */
+function kept(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return typeof value === 'string' && value !== '' ? asciiValue(name, value) : undefined;
+}
+
+/** The standard headers an upload keeps and a download serves back. */
+export function keptHeaders(headers: IncomingHttpHeaders) {
+  return {
+    contentType: kept(headers, 'content-type'),
+    cacheControl: kept(headers, 'cache-control'),
+    contentDisposition: kept(headers, 'content-disposition'),
+    contentEncoding: kept(headers, 'content-encoding'),
+  };
 }
 
 /**

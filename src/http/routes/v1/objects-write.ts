@@ -10,7 +10,7 @@ import { isServiceError, ServiceError } from '../../../errors/codes.js';
 import type { ObjectStore } from '../../../storage/types.js';
 import { acceptRawBodies, declaredLength, limitedBody } from '../../body.js';
 import { requestSignal } from '../../request-signal.js';
-import { contentMd5Of, userMetadata } from './metadata.js';
+import { contentMd5Of, keptHeaders, userMetadata } from './metadata.js';
 import { checkedObject, objectJson } from './resources.js';
 import { Bytes, errorResponses, ObjectInfo, ObjectParams } from './schemas.js';
 import type { V1Options } from './types.js';
@@ -24,11 +24,6 @@ const WriteHeaders = Type.Object({
   'if-none-match': Type.Optional(Type.Literal('*', { description: '*: store only if the key does not exist yet' })),
   'if-match': Type.Optional(Type.String({ description: 'One quoted ETag or *: store only over that object' })),
 });
-
-/** A header value, or undefined when absent or empty. */
-function given(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
 
 /**
  * If-Match as the store takes it: one quoted ETag. `*` (any current object) becomes the current ETag;
@@ -76,16 +71,13 @@ export async function objectWriteRoutes(fastify: FastifyInstance, { store, maxOb
       const headers = request.headers;
       const signal = requestSignal(request, reply);
       const contentMd5 = contentMd5Of(headers['content-md5']);
-      const metadata = userMetadata(request.headers);
+      const metadata = userMetadata(headers);
       const ifMatch = await ifMatchOf(store, headers['if-match'], { bucket, key, signal });
       const meta = await store.putObject({
         bucket,
         key,
         body: limitedBody(request, maxObjectSize),
-        contentType: given(headers['content-type']),
-        cacheControl: given(headers['cache-control']),
-        contentDisposition: given(headers['content-disposition']),
-        contentEncoding: given(headers['content-encoding']),
+        ...keptHeaders(headers),
         contentLength: declaredLength(request),
         metadata,
         contentMd5,
