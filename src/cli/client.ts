@@ -137,11 +137,11 @@ export class ApiClient {
     return this.json('GET', `${bucketPath(bucket)}/objects${query(params)}`);
   }
 
-  /** Streams `body` (exactly `size` bytes) to bucket/key. */
-  async upload(bucket: string, key: string, body: Readable, size: number, headers: Record<string, string>): Promise<ObjectSummary> {
+  /** Streams `body` (exactly `size` bytes, or chunked when the size is unknown) to bucket/key. */
+  async upload(bucket: string, key: string, body: Readable, size: number | undefined, headers: Record<string, string>): Promise<ObjectSummary> {
     const res = await this.send('PUT', objectPath(bucket, key), {
       body,
-      headers: { ...headers, 'content-length': String(size) },
+      headers: size === undefined ? headers : { ...headers, 'content-length': String(size) },
     });
     if (res.statusCode >= 300) throw await serviceError(res);
     return (await res.body.json()) as ObjectSummary;

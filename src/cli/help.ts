@@ -7,8 +7,9 @@ Commands in full:
   s3gate bucket rm <name> [--force]          delete a bucket (--force: and every object in it)
   s3gate object ls <bucket[/prefix]> [-r] [--json]
                                              list objects; folders (PRE) unless -r; all pages
-  s3gate object put <file|folder> <bucket[/key]> [-r] [--content-type T] [--meta k=v]...
-                                             upload (streamed; -r: a folder tree under the prefix)
+  s3gate object put <file|folder|-> <bucket[/key]> [-r] [--content-type T] [--meta k=v]...
+                                             upload (streamed; -r: a folder tree under the prefix;
+                                             -: stdin to bucket/key)
   s3gate object get <bucket/key> [dest|-] [-r]
                                              download (-: to stdout; -r: a prefix into a folder)
   s3gate object rm <bucket/key> [-r]         delete an object (-r: every key under the prefix)
@@ -29,6 +30,7 @@ Examples:
   s3gate object get photos/2024/cat.png ./cat.png
   s3gate object get -r photos/album ./album-copy
   s3gate object get photos/notes.txt - | wc -l
+  tar c ./album | s3gate object put - photos/album.tar
   s3gate object mv photos/2024/cat.png photos/archive/
   s3gate object rm -r photos/album
   S3GATE_ENDPOINT=http://10.0.0.5:9090 s3gate bucket ls

@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { STREAM_BUFFER } from './client.js';
+import { CliError, EXIT } from './errors.js';
 
 export interface LocalFile {
   path: string;
@@ -73,6 +74,9 @@ export async function saveFile(body: Readable, dest: string, onBytes: (n: number
     await rename(temp, dest);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
+    // name the destination, not our temporary file, when the local side failed (no such folder, no space)
+    const { path, code } = err as NodeJS.ErrnoException;
+    if (path === temp) throw new CliError(`cannot write ${dest}: ${code ?? 'error'}`, EXIT.service);
     throw err;
   } finally {
     partials.delete(temp);

@@ -10,7 +10,8 @@ import { collect, forEachLimit, positiveInt, withClient } from './context.js';
 import { UsageError } from './errors.js';
 import { byteCounter, walkFiles, type LocalFile } from './local.js';
 import { createReporter, type Reporter } from './progress.js';
-import { destinationKey, folderPrefix, formatRemote, parseRemote, toKeySuffix } from './paths.js';
+import { printLine } from './output.js';
+import { destinationKey, folderPrefix, formatRemote, isFolderKey, parseRemote, toKeySuffix, type RemotePath } from './paths.js';
 
 interface PutOptions {
   recursive?: boolean;
@@ -65,10 +66,19 @@ async function uploadOne(client: ApiClient, bucket: string, upload: Upload, head
   reporter.line(`uploaded ${file.path} -> ${formatRemote({ bucket, key })}`);
 }
 
+/** `put - bucket/key`: stdin, of unknown length, sent chunked; no bar (there is no total to show). */
+async function uploadStdin(cmd: Command, dest: RemotePath, headers: Record<string, string>): Promise<void> {
+  if (isFolderKey(dest.key)) throw new UsageError('stdin (-) has no name: give the destination as bucket/key');
+  await withClient(cmd, async (client, globals) => {
+    await client.upload(dest.bucket, dest.key, process.stdin, undefined, headers);
+    if (!globals.quiet) printLine(`uploaded - -> ${formatRemote(dest)}`);
+  });
+}
+
 export function putCommand(): Command {
   return new Command('put')
     .description('upload a file, or the files of a folder tree with --recursive')
-    .argument('<source>', 'local file or folder')
+    .argument('<source>', 'local file or folder; - reads stdin (then give bucket/key)')
     .argument('<destination>', 'bucket[/key]; a key ending in / (or no key) is a folder to upload into')
     .option('-r, --recursive', 'upload every file below the source folder, under the destination prefix')
     .option('--content-type <type>', 'Content-Type of every file (default: guessed from its extension)')
@@ -77,6 +87,10 @@ export function putCommand(): Command {
     .action(async (source: string, destination: string, options: PutOptions, cmd: Command) => {
       const dest = parseRemote(destination);
       const headers = metadataHeaders(options.meta ?? []);
+      if (source === '-') {
+        await uploadStdin(cmd, dest, { ...headers, 'content-type': options.contentType ?? 'application/octet-stream' });
+        return;
+      }
       const uploads = await plan(source, dest, options.recursive === true);
       await withClient(cmd, async (client, globals) => {
         const total = { files: uploads.length, bytes: uploads.reduce((sum, u) => sum + u.file.size, 0) };

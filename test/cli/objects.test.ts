@@ -55,6 +55,17 @@ describe('s3gate object', () => {
     assert.equal(await readFile(join(work, 'poem.txt'), 'utf8'), 'roses\nviolets\n');
   });
 
+  it('puts stdin with -, which needs a key', async () => {
+    const put = await service.cli(['object', 'put', '-', 'objs/piped.log'], { stdin: 'line 1\nline 2\n' });
+    assert.equal(put.code, 0, describeRun(put));
+    assert.equal(put.stdout, 'uploaded - -> objs/piped.log\n');
+    const meta = await service.store.headObject('objs', 'piped.log');
+    assert.equal(meta.size, 14);
+    assert.equal(meta.contentType, 'application/octet-stream');
+    const noKey = await service.cli(['object', 'put', '-', 'objs/dir/'], { stdin: 'x' });
+    assert.equal(noKey.code, 2, describeRun(noKey));
+  });
+
   it('exits 1 with NoSuchKey / NoSuchBucket and leaves no file behind', async () => {
     const dest = join(work, 'never.txt');
     const noKey = await service.cli(['object', 'get', 'objs/absent.txt', dest]);
