@@ -3,6 +3,7 @@
  * delete with per-key results, delete by prefix, and copy / move across buckets.
  */
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { after, before, it } from 'node:test';
 import { assertError, dropBucket, uniqueBucket, v1Suite } from './v1-support.js';
 
@@ -135,6 +136,17 @@ v1Suite('v1 listing, deletes and copies', (fx) => {
     assert.deepEqual(res.json(), { deleted: 26 });
     assert.deepEqual((await list('?prefix=tmp')).objects.map((o) => o.key), ['tmpfile']);
     assert.deepEqual((await fx.call('DELETE', `/v1/buckets/${fx.bucket}/objects?prefix=tmp/`)).json(), { deleted: 0 });
+  });
+
+  it('deletes by prefix across listing pages (more than 1000 keys)', async () => {
+    const keys = Array.from({ length: 1005 }, (_, i) => `many/${String(i).padStart(4, '0')}`);
+    const store = fx.server.store;
+    for (let i = 0; i < keys.length; i += 25) {
+      await Promise.all(keys.slice(i, i + 25).map((key) => store.putObject({ bucket: fx.bucket, key, body: Readable.from([Buffer.from('m')]) })));
+    }
+    const res = await fx.call('DELETE', `/v1/buckets/${fx.bucket}/objects?prefix=many/`);
+    assert.deepEqual(res.json(), { deleted: 1005 });
+    assert.deepEqual((await list('?prefix=many/')).objects, []);
   });
 
   it('requires a non-empty prefix to delete by prefix', async () => {

@@ -45,7 +45,7 @@ export async function call(baseUrl: string, method: string, path: string, init: 
     headers['content-type'] = 'application/json';
     body = JSON.stringify(init.json);
   }
-  const res = await request(`${baseUrl}${path}`, { method: method as 'GET', headers, body });
+  const res = await request(`${baseUrl}${path}`, { method, headers, body });
   const bytes = Buffer.from(await res.body.arrayBuffer());
   const text = bytes.toString('utf8');
   return {

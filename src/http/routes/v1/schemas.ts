@@ -89,11 +89,18 @@ export function errorResponses(...statuses: number[]): Record<number, ReturnType
   return out;
 }
 
+/** The headers of a download, for the document (Fastify does not check response headers). */
 export const OBJECT_HEADERS_DOC = {
-  'content-type': { type: 'string' },
+  'content-type': { type: 'string', description: 'As uploaded (default application/octet-stream)' },
   'content-length': { type: 'integer' },
+  'content-range': { type: 'string', description: '206 only: bytes first-last/size' },
   etag: { type: 'string' },
   'last-modified': { type: 'string' },
-  'accept-ranges': { type: 'string' },
+  'accept-ranges': { type: 'string', const: 'bytes' },
+  'cache-control': { type: 'string', description: 'As uploaded' },
+  'content-disposition': { type: 'string', description: 'As uploaded, or an attachment with ?download' },
+  'content-encoding': { type: 'string', description: 'As uploaded' },
   'x-amz-meta-*': { type: 'string', description: 'User metadata, one header per entry' },
+  'x-content-type-options': { type: 'string', const: 'nosniff' },
+  'content-security-policy': { type: 'string', description: "default-src 'none'; sandbox" },
 } as const;
