@@ -3,6 +3,7 @@
  * @fastify/swagger builds the OpenAPI document from them (docs/api-v1.md is the contract they follow).
  */
 import { type Static, Type } from 'typebox';
+import { ERROR_STATUS } from '../../../errors/codes.js';
 import { MAX_LIST_KEYS } from '../../../storage/types.js';
 
 const IsoDate = Type.String({ format: 'date-time', description: 'ISO-8601' });
@@ -71,21 +72,16 @@ export const NoBody = Type.Unsafe<undefined>({ type: 'null', description: 'No bo
 /** Any bytes, streamed: the body of uploads and downloads. */
 export const Bytes = { description: 'The object bytes', contentMediaType: 'application/octet-stream' };
 
-const ERROR_MEANINGS: Record<number, string> = {
-  400: 'Bad input (InvalidArgument, InvalidBucketName, InvalidKey, KeyTooLongError, BadDigest, IncompleteBody)',
-  404: 'NoSuchBucket or NoSuchKey',
-  409: 'BucketAlreadyExists or BucketNotEmpty',
-  412: 'PreconditionFailed',
-  413: 'EntityTooLarge',
-  416: 'InvalidRange',
-  500: 'InternalError',
-  503: 'ServiceUnavailable: the store cannot be reached',
-};
+/** The codes the one status table maps to a status, as the answer's description. */
+function codesOf(status: number): string {
+  const codes = Object.entries(ERROR_STATUS).filter(([, s]) => s === status).map(([code]) => code);
+  return `Error: ${codes.join(', ')}`;
+}
 
 /** The error answers a route may give: 400, 500 and 503 always, and the listed ones. */
 export function errorResponses(...statuses: number[]): Record<number, ReturnType<typeof errorRef>> {
   const out: Record<number, ReturnType<typeof errorRef>> = {};
-  for (const status of [400, ...statuses, 500, 503]) out[status] = errorRef(ERROR_MEANINGS[status] ?? 'Error');
+  for (const status of [400, ...statuses, 500, 503]) out[status] = errorRef(codesOf(status));
   return out;
 }
 
