@@ -7,8 +7,16 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { request } from 'undici';
-import { MAIN, cleanEnv, spawnServer } from '../helpers/child-server.js';
+import { MAIN, cleanEnv, spawnServer, type ChildServer } from '../helpers/child-server.js';
 import { tempDir } from '../helpers/server.js';
+
+/** Resolves when the server has logged a line matching `pattern` (its request log says it took a request). */
+async function untilOutput(server: ChildServer, pattern: RegExp): Promise<void> {
+  for (let waited = 0; !pattern.test(server.output()); waited += 10) {
+    if (waited > 10_000) throw new Error(`no ${pattern} in the server's output:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 describe('service lifecycle', () => {
   it('starts with no configuration on the fs store in ./data and serves the tutorial API', async () => {
@@ -68,10 +76,12 @@ describe('service lifecycle', () => {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       });
       req.on('error', reject);
-      // half the body now; SIGTERM; the other half later
+      // half the body now; SIGTERM once the service is handling the request; the other half later
       req.write(payload.subarray(0, payload.length / 2), () => {
-        server.proc.kill('SIGTERM');
-        setTimeout(() => req.end(payload.subarray(payload.length / 2)), 300);
+        void untilOutput(server, /"url":"[^"]*in-flight\.bin"/).then(() => {
+          server.proc.kill('SIGTERM');
+          setTimeout(() => req.end(payload.subarray(payload.length / 2)), 300);
+        }, reject);
       });
     });
     const result = await answer;
