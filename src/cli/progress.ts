@@ -7,7 +7,7 @@ import { formatBytes } from './output.js';
 
 export interface FileProgress {
   add(bytes: number): void;
-  /** The file is finished (or abandoned): its bar goes away. */
+  /** The file is finished (or abandoned). */
   done(): void;
 }
 
@@ -47,9 +47,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     cliProgress.Presets.shades_classic,
   );
   const totals = options.total;
-  const totalBar = totals
-    ? bars.create(totals.bytes, 0, { name: `total (${totals.files} files)` })
-    : undefined;
+  const totalBar = totals ? bars.create(totals.bytes, 0, { name: `total (${totals.files} files)` }) : undefined;
   return {
     file(name, size) {
       const bar = bars.create(size, 0, { name });
@@ -65,9 +63,8 @@ export function createReporter(options: ReporterOptions): Reporter {
       };
     },
     line(text) {
-      if (options.quiet || options.stdoutIsData) return;
       // on one terminal the line goes above the bars; a redirected stdout gets it as is
-      if (process.stdout.isTTY) bars.log(`${text}\n`);
+      if (process.stdout.isTTY && !options.stdoutIsData) bars.log(`${text}\n`);
       else printLine(text);
     },
     stop() {
