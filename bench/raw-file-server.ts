@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
 const BUFFER = 1024 * 1024;
-const dir = process.argv[2];
+const dir = process.argv[2] ?? '';
 if (!dir) throw new Error('usage: raw-file-server <dir>');
 
 const server = http.createServer((req, res) => {

@@ -1,0 +1,82 @@
+/**
+ * Listing cost as a bucket grows: one 1,000-key page (from the middle of the bucket, and one level of folders
+ * with a delimiter) at each bucket size, with a bare index scan of 1,000 rows on the same file as the ceiling.
+ * Rows are inserted straight into the index (no blobs): only the listing is measured.
+ */
+import { join } from 'node:path';
+import { MetaDb, type ObjectRow } from '../src/storage/fs/db.js';
+import { openFsStore } from '../src/storage/fs/index.js';
+import type { ObjectStore } from '../src/storage/types.js';
+
+export interface ListingResult {
+  keys: number;
+  /** Median ms of one page of 1,000 keys from the middle of the bucket. */
+  pageMs: number;
+  /** Median ms of one page with delimiter "/" over the folders. */
+  folderPageMs: number;
+  /** Median ms of a bare 1,000-row index scan on the same database. */
+  ceilingMs: number;
+}
+
+const FOLDERS = 1000;
+const keyOf = (i: number) => `f${String(i % FOLDERS).padStart(4, '0')}/${String(i).padStart(8, '0')}`;
+
+function* rows(count: number): Generator<ObjectRow> {
+  for (let i = 0; i < count; i++) {
+    yield {
+      bucket: 'bench',
+      key: Buffer.from(keyOf(i)),
+      blob: '0'.repeat(32),
+      size: 1,
+      etag: '"0"',
+      last_modified: 0,
+      content_type: 'application/octet-stream',
+      cache_control: null,
+      content_disposition: null,
+      content_encoding: null,
+      metadata: '{}',
+    };
+  }
+}
+
+async function median(runs: number, fn: () => unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(runs / 2)] as number;
+}
+
+async function measureAt(dir: string, count: number): Promise<ListingResult> {
+  const dataDir = join(dir, `list-${count}`);
+  const setup = await openFsStore({ dataDir, durable: false });
+  await setup.createBucket('bench');
+  await setup.close();
+  const db = MetaDb.open(join(dataDir, 'meta.sqlite'), false, dataDir);
+  db.insertUnchecked(rows(count));
+  // a full page from the middle of the bucket (from the start, for a bucket of a single page)
+  const middle = Buffer.from(keyOf(Math.max(0, Math.floor((count - 1000) / 2))));
+  const ceilingMs = await median(21, () => {
+    let n = 0;
+    for (const _ of db.scan('bench', middle, Buffer.from([0xff]))) if (++n === 1000) break;
+  });
+  db.close();
+  const store: ObjectStore = await openFsStore({ dataDir, durable: false });
+  try {
+    const startAfter = middle.toString();
+    const pageMs = await median(21, () => store.listObjects({ bucket: 'bench', startAfter }));
+    const folderPageMs = await median(21, () => store.listObjects({ bucket: 'bench', delimiter: '/' }));
+    return { keys: count, pageMs, folderPageMs, ceilingMs };
+  } finally {
+    await store.close();
+  }
+}
+
+export async function benchListing(dir: string, sizes = [1_000, 100_000, 1_000_000]): Promise<ListingResult[]> {
+  const results: ListingResult[] = [];
+  for (const count of sizes) results.push(await measureAt(dir, count));
+  return results;
+}

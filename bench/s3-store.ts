@@ -1,0 +1,72 @@
+/**
+ * The s3 store: a 64 MiB object PUT and GET through s3gate (REST API v1, s3 store) against the AWS SDK
+ * talking to the same S3-compatible server directly (lib-storage Upload and GetObject), in the same run.
+ * Needs S3GATE_TEST_S3_ENDPOINT (scripts/start-radosgw.sh); without it the row says why it is missing.
+ */
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { Readable } from 'node:stream';
+import { request } from 'undici';
+import { createS3Client } from '../src/storage/s3/client.js';
+import { s3TestConfig } from '../test/helpers/s3-test-server.js';
+import { startS3gate } from './lib/children.js';
+
+const SIZE = 64 * 1024 * 1024;
+const DATA = randomBytes(SIZE);
+
+export type S3StoreResult = { skipped: string } | { gate: { put: number; get: number }; direct: { put: number; get: number } };
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return SIZE / ((performance.now() - t0) / 1000);
+}
+
+async function drain(body: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of body);
+}
+
+export async function benchS3Store(): Promise<S3StoreResult> {
+  const s3 = s3TestConfig({ ...process.env, CI: undefined });
+  if ('skip' in s3) return { skipped: 'no S3 endpoint (run scripts/start-radosgw.sh)' };
+  const bucket = `bench-${Date.now().toString(36)}`;
+  const client = createS3Client(s3.options);
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  const direct = {
+    put: await timed(() =>
+      new Upload({ client, partSize: s3.options.partSize, queueSize: s3.options.queueSize, params: { Bucket: bucket, Key: 'direct', Body: Readable.from([DATA]) } }).done(),
+    ),
+    get: await timed(async () => {
+      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'direct' }));
+      await drain(out.Body as AsyncIterable<unknown>);
+    }),
+  };
+  const { options } = s3;
+  const gate = await startS3gate({
+    S3GATE_STORE: 's3',
+    S3GATE_S3_ENDPOINT: options.endpoint ?? '',
+    S3GATE_S3_FORCE_PATH_STYLE: 'true',
+    S3GATE_S3_ACCESS_KEY_ID: options.accessKeyId ?? '',
+    S3GATE_S3_SECRET_ACCESS_KEY: options.secretAccessKey ?? '',
+  });
+  try {
+    const url = `${gate.origin}/v1/buckets/${bucket}/objects/through-gate`;
+    const viaGate = {
+      put: await timed(async () => {
+        const res = await request(url, { method: 'PUT', body: DATA, headers: { 'content-length': String(SIZE) } });
+        await res.body.dump();
+        if (res.statusCode !== 201) throw new Error(`PUT through s3gate: ${res.statusCode}`);
+      }),
+      get: await timed(async () => {
+        const res = await request(url);
+        await drain(res.body);
+      }),
+    };
+    await request(`${gate.origin}/v1/buckets/${bucket}?force=true`, { method: 'DELETE' }).then((r) => r.body.dump());
+    return { gate: viaGate, direct };
+  } finally {
+    await gate.stop();
+    client.destroy();
+  }
+}
