@@ -1,6 +1,6 @@
 /** Builds the HTTP app from (config, store, logger). It never listens: main.ts and the tests do. */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { sendJsonError, sendTextError } from './http/errors.js';
@@ -8,6 +8,8 @@ import { healthRoutes } from './http/routes/health.js';
 import { tutorialRoutes } from './http/routes/tutorial.js';
 import { isV1, V1_PREFIX, v1Routes } from './http/routes/v1/index.js';
 import { registerApiDocs } from './http/routes/v1/openapi.js';
+import { Metrics, registerMetrics, watchRequest } from './metrics/index.js';
+import { instrumentStore } from './storage/instrumented.js';
 import type { ObjectStore } from './storage/types.js';
 
 export interface AppDeps {
@@ -19,9 +21,13 @@ export interface AppDeps {
 /** Longest path parameter: a 1024-byte key, every byte percent-encoded, with room to spare. */
 const MAX_PARAM_LENGTH = 4 * 1024;
 
-export async function buildApp({ config, store, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store: rawStore, logger }: AppDeps): Promise<FastifyInstance> {
+  const metrics = new Metrics();
+  const store = instrumentStore(rawStore, metrics);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    // one line per request instead, with its route pattern (metrics/requests.ts)
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // on close: idle keep-alive sockets go at once, in-flight requests finish (graceful drain)
@@ -29,11 +35,13 @@ export async function buildApp({ config, store, logger }: AppDeps): Promise<Fast
     return503OnClosing: true,
     // errors found before routing (a malformed percent-encoding in the URL...) in the face's own shape
     frameworkErrors: (err, request, reply) => {
+      watchRequest(request, reply, metrics); // these skip the hooks
       reply.header('x-request-id', request.id);
       return isV1(request.url) ? sendJsonError(err, request, reply) : sendTextError(err, request, reply);
     },
   });
 
+  await registerMetrics(app, config, metrics); // first: its hook must see every request
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -2,7 +2,7 @@
 import { buildApp } from './app.js';
 import { redactedConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
-import { createLogger } from './logger.js';
+import { createLogger, exitOnUncaughtErrors } from './logger.js';
 import { createStore } from './storage/create.js';
 
 /**
@@ -11,14 +11,7 @@ import { createStore } from './storage/create.js';
  */
 export async function serve(config: Config): Promise<void> {
   const logger = createLogger(config);
-  process.on('uncaughtException', (err) => {
-    logger.fatal({ err }, 'uncaught exception');
-    process.exit(1);
-  });
-  process.on('unhandledRejection', (err) => {
-    logger.fatal({ err }, 'unhandled rejection');
-    process.exit(1);
-  });
+  exitOnUncaughtErrors(logger);
 
   const store = await createStore(config);
   const app = await buildApp({ config, store, logger });

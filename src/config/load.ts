@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { OPS_ENV_SETTINGS } from './ops.js';
 import { configSchema, type Config } from './schema.js';
 
 /** Environment variable → setting path. The names are a contract with operators (DESIGN.md §3). */
@@ -29,6 +30,7 @@ export const ENV_SETTINGS: Readonly<Record<string, string>> = {
   S3GATE_S3_MAX_ATTEMPTS: 's3.maxAttempts',
   S3GATE_S3_PART_SIZE: 's3.partSize',
   S3GATE_S3_QUEUE_SIZE: 's3.queueSize',
+  ...OPS_ENV_SETTINGS,
 };
 
 /** Where the config file is named: this variable or the --config flag. */

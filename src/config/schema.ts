@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { S3_STORE_DEFAULTS } from '../storage/s3/options.js';
+import { opsShape } from './ops.js';
 import { parseSize } from './sizes.js';
 
 const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -58,6 +59,7 @@ export const configSchema = z
     /** How long SIGTERM waits for in-flight requests before closing them. */
     shutdownTimeoutMs: int(0, 3_600_000).default(30_000),
     s3: s3Schema.prefault({}),
+    ...opsShape,
   })
   .strict();
 

@@ -1,4 +1,4 @@
-/** The service as a process: start with no configuration, refuse bad configuration, drain on SIGTERM. */
+/** The service as a process: start with no configuration, refuse bad configuration, drain on SIGTERM and SIGINT. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -7,16 +7,9 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { request } from 'undici';
-import { MAIN, cleanEnv, spawnServer, type ChildServer } from '../helpers/child-server.js';
+import { MAIN, cleanEnv, spawnServer } from '../helpers/child-server.js';
+import { untilInFlight } from '../helpers/metrics.js';
 import { tempDir } from '../helpers/server.js';
-
-/** Resolves when the server has logged a line matching `pattern` (its request log says it took a request). */
-async function untilOutput(server: ChildServer, pattern: RegExp): Promise<void> {
-  for (let waited = 0; !pattern.test(server.output()); waited += 10) {
-    if (waited > 10_000) throw new Error(`no ${pattern} in the server's output:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('service lifecycle', () => {
   it('starts with no configuration on the fs store in ./data and serves the tutorial API', async () => {
@@ -58,46 +51,48 @@ describe('service lifecycle', () => {
     assert.match(stderr, /refusing to listen on 0\.0\.0\.0/);
   });
 
-  it('finishes an in-flight upload on SIGTERM, then exits 0', async () => {
-    const cwd = await tempDir('drain');
-    const env = { S3GATE_DATA_DIR: join(cwd, 'data') };
-    const server = await spawnServer(env, { cwd });
-    await (await request(`${server.url}/amazons3/imageStore/drain-bucket`, { method: 'POST' })).body.dump();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`finishes an in-flight upload on ${signal}, then exits 0`, async () => {
+      const cwd = await tempDir('drain');
+      const env = { S3GATE_DATA_DIR: join(cwd, 'data') };
+      const server = await spawnServer(env, { cwd });
+      await (await request(`${server.url}/amazons3/imageStore/drain-bucket`, { method: 'POST' })).body.dump();
 
-    const payload = randomBytes(2 * 1024 * 1024);
-    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request(`${server.url}/amazons3/imageStore/drain-bucket/in-flight.bin`, {
-        method: 'POST',
-        headers: { 'content-length': payload.length, 'content-type': 'application/octet-stream' },
+      const payload = randomBytes(2 * 1024 * 1024);
+      const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(`${server.url}/amazons3/imageStore/drain-bucket/in-flight.bin`, {
+          method: 'POST',
+          headers: { 'content-length': payload.length, 'content-type': 'application/octet-stream' },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (d: string) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        // half the body now; the signal once the service is handling the request; the other half later
+        req.write(payload.subarray(0, payload.length / 2), () => {
+          void untilInFlight(`${server.url}/metrics`, 1).then(() => {
+            server.proc.kill(signal);
+            setTimeout(() => req.end(payload.subarray(payload.length / 2)), 300);
+          }, reject);
+        });
       });
-      req.on('response', (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (d: string) => (body += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on('error', reject);
-      // half the body now; SIGTERM once the service is handling the request; the other half later
-      req.write(payload.subarray(0, payload.length / 2), () => {
-        void untilOutput(server, /"url":"[^"]*in-flight\.bin"/).then(() => {
-          server.proc.kill('SIGTERM');
-          setTimeout(() => req.end(payload.subarray(payload.length / 2)), 300);
-        }, reject);
-      });
+      const result = await answer;
+      assert.equal(result.status, 200, result.body);
+      assert.equal(result.body, 'in-flight.bin created on Amazon S3 bucket : drain-bucket.');
+      assert.equal(await server.exited, 0, server.output());
+      assert.match(server.output(), /shutting down/);
+
+      // what was acknowledged is there after a restart
+      const again = await spawnServer(env, { cwd });
+      try {
+        const res = await request(`${again.url}/amazons3/imageStore/drain-bucket/in-flight.bin`);
+        assert.deepEqual(Buffer.from(await res.body.arrayBuffer()), payload);
+      } finally {
+        again.proc.kill('SIGTERM');
+        await again.exited;
+      }
     });
-    const result = await answer;
-    assert.equal(result.status, 200, result.body);
-    assert.equal(result.body, 'in-flight.bin created on Amazon S3 bucket : drain-bucket.');
-    assert.equal(await server.exited, 0, server.output());
-    assert.match(server.output(), /shutting down/);
-
-    // what was acknowledged is there after a restart
-    const again = await spawnServer(env, { cwd });
-    try {
-      const res = await request(`${again.url}/amazons3/imageStore/drain-bucket/in-flight.bin`);
-      assert.deepEqual(Buffer.from(await res.body.arrayBuffer()), payload);
-    } finally {
-      again.proc.kill('SIGTERM');
-      await again.exited;
-    }
-  });
+  }
 });

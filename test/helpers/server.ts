@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -20,9 +20,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(store: ObjectStore, settings: Record<string, unknown> = {}): Promise<TestServer> {
+export async function startServer(
+  store: ObjectStore,
+  settings: Record<string, unknown> = {},
+  logger: Logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
+): Promise<TestServer> {
   const config = loadConfig({ flags: { port: 0, ...settings } as ConfigInput as Record<string, unknown> });
-  const app = await buildApp({ config, store, logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }) });
+  const app = await buildApp({ config, store, logger });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {

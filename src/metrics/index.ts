@@ -1,0 +1,27 @@
+/** Request logging and metrics for one app, and where its /metrics is served. */
+import type { FastifyInstance } from 'fastify';
+import { assertAllowed } from '../auth/authorize.js';
+import type { Config } from '../config/schema.js';
+import { serveMetricsAlone } from './listener.js';
+import type { Metrics } from './registry.js';
+import { watchRequest } from './requests.js';
+
+export { Metrics } from './registry.js';
+export { watchRequest } from './requests.js';
+
+/**
+ * Call before registering routes: the hook then sees every request. /metrics goes on the main listener,
+ * behind the `admin` action, unless `metrics.port` gives it a listener of its own.
+ */
+export async function registerMetrics(app: FastifyInstance, config: Config, metrics: Metrics): Promise<void> {
+  app.addHook('onRequest', async (request, reply) => watchRequest(request, reply, metrics));
+  if (config.metrics.port !== undefined) {
+    serveMetricsAlone(app, metrics, { host: config.metrics.host, port: config.metrics.port });
+    return;
+  }
+  app.get('/metrics', async (request, reply) => {
+    assertAllowed(request, 'admin');
+    const { contentType, text } = await metrics.render();
+    return reply.type(contentType).send(text);
+  });
+}
