@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { sendJsonError, sendTextError } from './http/errors.js';
 import { healthRoutes } from './http/routes/health.js';
+import { registerShareLinks } from './http/routes/share.js';
 import { tutorialRoutes } from './http/routes/tutorial.js';
 import { isV1, V1_PREFIX, v1Routes } from './http/routes/v1/index.js';
 import { registerApiDocs } from './http/routes/v1/openapi.js';
@@ -51,8 +52,10 @@ export async function buildApp({ config, store: rawStore, logger }: AppDeps): Pr
   });
 
   await registerApiDocs(app); // first: the document is built from the routes registered after it
+  // share links keep their state in a system bucket of the store: every face gets the store without it
+  const faces = await registerShareLinks(app, { config, store });
   await app.register(healthRoutes, { store });
-  await app.register(tutorialRoutes, { prefix: '/amazons3/imageStore', store, maxObjectSize: config.maxObjectSize });
-  await app.register(v1Routes, { prefix: V1_PREFIX, store, maxObjectSize: config.maxObjectSize });
+  await app.register(tutorialRoutes, { prefix: '/amazons3/imageStore', store: faces, maxObjectSize: config.maxObjectSize });
+  await app.register(v1Routes, { prefix: V1_PREFIX, store: faces, maxObjectSize: config.maxObjectSize });
   return app;
 }

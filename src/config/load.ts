@@ -30,6 +30,8 @@ export const ENV_SETTINGS: Readonly<Record<string, string>> = {
   S3GATE_S3_MAX_ATTEMPTS: 's3.maxAttempts',
   S3GATE_S3_PART_SIZE: 's3.partSize',
   S3GATE_S3_QUEUE_SIZE: 's3.queueSize',
+  S3GATE_LINKS_SYSTEM_BUCKET: 'links.systemBucket',
+  S3GATE_LINKS_PUBLIC_URL: 'links.publicUrl',
   ...OPS_ENV_SETTINGS,
 };
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { S3_STORE_DEFAULTS } from '../storage/s3/options.js';
 import { opsShape } from './ops.js';
+import { linksSchema } from './links.js';
 import { parseSize } from './sizes.js';
 
 const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -59,6 +60,7 @@ export const configSchema = z
     /** How long SIGTERM waits for in-flight requests before closing them. */
     shutdownTimeoutMs: int(0, 3_600_000).default(30_000),
     s3: s3Schema.prefault({}),
+    links: linksSchema.prefault({}),
     ...opsShape,
   })
   .strict();

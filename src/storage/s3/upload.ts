@@ -97,6 +97,10 @@ export async function uploadObject(client: S3Client, opts: S3StoreOptions, put: 
       ContentDisposition: put.contentDisposition,
       ContentEncoding: put.contentEncoding,
       Metadata: put.metadata,
+      // the store checks these before the upload; sent too, servers with conditional writes (AWS, Ceph RGW,
+      // MinIO) apply them atomically. RGW 16 matches If-Match against the bare ETag only (measured).
+      IfMatch: put.ifMatch?.replace(/^"(.*)"$/, '$1'),
+      IfNoneMatch: put.ifNoneMatch,
     },
   });
   const onAbort = () => {

@@ -8,6 +8,7 @@ import { sendJsonError } from '../../errors.js';
 import { allowOnly } from '../methods.js';
 import { bucketRoutes } from './buckets.js';
 import { copyRoutes } from './copy.js';
+import { linkRoutes } from './links.js';
 import { listingRoutes } from './listing.js';
 import { objectDeleteRoutes } from './objects-delete.js';
 import { objectReadRoutes } from './objects-read.js';
@@ -38,6 +39,7 @@ export async function v1Routes(app: FastifyInstance, { store, maxObjectSize }: V
   await app.register(objectWriteRoutes, opts); // its own scope: raw bodies, no JSON parser
   await app.register(objectDeleteRoutes, opts);
   await app.register(copyRoutes, opts);
+  await app.register(linkRoutes, opts); // needs app.shareLinks (registerShareLinks in app.ts)
 
   // 405 with Allow for the other methods (schema-less, so left out of the OpenAPI document)
   allowOnly(app, '/buckets', ['GET']);

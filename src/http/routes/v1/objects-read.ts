@@ -19,7 +19,7 @@ import { checkedObject } from './resources.js';
 import { Bytes, errorResponses, NoBody, OBJECT_HEADERS_DOC, ObjectParams } from './schemas.js';
 import type { V1Options } from './types.js';
 
-const ReadHeaders = Type.Object({
+export const ReadHeaders = Type.Object({
   range: Type.Optional(Type.String({ description: 'bytes=a-b, bytes=a- or bytes=-n (one range)' })),
   'if-match': Type.Optional(Type.String()),
   'if-none-match': Type.Optional(Type.String()),
@@ -28,7 +28,7 @@ const ReadHeaders = Type.Object({
   'if-range': Type.Optional(Type.String()),
 });
 
-const ReadQuery = Type.Object({
+export const ReadQuery = Type.Object({
   download: Type.Optional(
     Type.String({ maxLength: 1024, description: 'Present: answer as an attachment, named by the value or by the key' }),
   ),
@@ -43,14 +43,14 @@ const readResponses = {
   ...errorResponses(404, 412, 416),
 };
 
-interface ReadContext {
+export interface ReadContext {
   key: string;
   download: string | undefined;
   range: string | undefined;
   conditions: ConditionalHeaders;
 }
 
-function readContext(key: string, download: string | undefined, headers: ConditionalHeaders & { range?: string | undefined }): ReadContext {
+export function readContext(key: string, download: string | undefined, headers: ConditionalHeaders & { range?: string | undefined }): ReadContext {
   return { key, download, range: headers.range, conditions: headers };
 }
 
@@ -107,7 +107,7 @@ function requestedRange(ctx: ReadContext, meta: ObjectMeta): RangeRequest | unde
   return parsed && rangeStillApplies(ctx.conditions, meta) ? parsed : undefined;
 }
 
-type Where = { bucket: string; key: string; signal: AbortSignal };
+export type Where = { bucket: string; key: string; signal: AbortSignal };
 
 /** Asks the store for a span; when it starts past the end, learns the size for the 416. */
 async function getSpan(store: ObjectStore, where: Where, span: ByteRange, reply: FastifyReply, ctx: ReadContext) {
@@ -137,6 +137,42 @@ async function fetchObject(store: ObjectStore, where: Where, reply: FastifyReply
   return store.getObject(where);
 }
 
+/**
+ * Answers a GET of the object at `where` (the v1 route's and a share link's). `beforeBody` runs once the
+ * bytes are about to be sent, every precondition passed (a share link counts its use there); what it
+ * throws is the answer instead.
+ */
+export async function sendObject(store: ObjectStore, where: Where, reply: FastifyReply, ctx: ReadContext, beforeBody?: () => Promise<void>): Promise<FastifyReply> {
+  const fetched = await fetchObject(store, where, reply, ctx);
+  if (!('meta' in fetched)) return fetched;
+  const { meta, body, range } = fetched;
+  // checked on what the store returned, so that the validators and the bytes are of one version
+  let answered: FastifyReply | undefined;
+  try {
+    answered = preconditionAnswer(reply, meta, ctx);
+    if (!answered) await beforeBody?.();
+  } catch (err) {
+    body.destroy();
+    throw err;
+  }
+  if (answered) {
+    body.destroy();
+    return answered;
+  }
+  return answerWith(reply, objectHeaders(meta, ctx), meta.size, range).send(body);
+}
+
+/** Answers a HEAD of the object at `where`: the headers a GET would have, without opening the body. */
+export async function sendObjectHead(store: ObjectStore, where: Where, reply: FastifyReply, ctx: ReadContext): Promise<FastifyReply> {
+  const meta = await store.headObject(where.bucket, where.key, { signal: where.signal });
+  const answered = preconditionAnswer(reply, meta, ctx);
+  if (answered) return answered;
+  const range = requestedRange(ctx, meta);
+  const span = range && resolveRange(range, meta.size);
+  if (range && span === undefined) return unsatisfiable(reply, meta, ctx);
+  return answerWith(reply, objectHeaders(meta, ctx), meta.size, span).send();
+}
+
 export async function objectReadRoutes(fastify: FastifyInstance, { store }: V1Options): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const schema = { tags: ['objects'], params: ObjectParams, querystring: ReadQuery, headers: ReadHeaders, response: readResponses };
@@ -147,22 +183,7 @@ export async function objectReadRoutes(fastify: FastifyInstance, { store }: V1Op
     async (request, reply) => {
       const { bucket, key } = checkedObject(request.params);
       const ctx = readContext(key, request.query.download, request.headers);
-      const fetched = await fetchObject(store, { bucket, key, signal: requestSignal(request, reply) }, reply, ctx);
-      if (!('meta' in fetched)) return fetched;
-      const { meta, body, range } = fetched;
-      // checked on what the store returned, so that the validators and the bytes are of one version
-      let answered: FastifyReply | undefined;
-      try {
-        answered = preconditionAnswer(reply, meta, ctx);
-      } catch (err) {
-        body.destroy();
-        throw err;
-      }
-      if (answered) {
-        body.destroy();
-        return answered;
-      }
-      return answerWith(reply, objectHeaders(meta, ctx), meta.size, range).send(body);
+      return sendObject(store, { bucket, key, signal: requestSignal(request, reply) }, reply, ctx);
     },
   );
 
@@ -172,13 +193,7 @@ export async function objectReadRoutes(fastify: FastifyInstance, { store }: V1Op
     async (request, reply) => {
       const { bucket, key } = checkedObject(request.params);
       const ctx = readContext(key, request.query.download, request.headers);
-      const meta = await store.headObject(bucket, key, { signal: requestSignal(request, reply) });
-      const answered = preconditionAnswer(reply, meta, ctx);
-      if (answered) return answered;
-      const range = requestedRange(ctx, meta);
-      const span = range && resolveRange(range, meta.size);
-      if (range && span === undefined) return unsatisfiable(reply, meta, ctx);
-      return answerWith(reply, objectHeaders(meta, ctx), meta.size, span).send();
+      return sendObjectHead(store, { bucket, key, signal: requestSignal(request, reply) }, reply, ctx);
     },
   );
 }

@@ -4,10 +4,10 @@
  * kept headers and user metadata. In a scope of its own: it takes raw bodies of any type.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
 import { isServiceError, ServiceError } from '../../../errors/codes.js';
-import type { ObjectStore } from '../../../storage/types.js';
+import type { ObjectMeta, ObjectStore } from '../../../storage/types.js';
 import { acceptRawBodies, declaredLength, limitedBody } from '../../body.js';
 import { requestSignal } from '../../request-signal.js';
 import { contentMd5Of, keptHeaders, userMetadata } from './metadata.js';
@@ -15,7 +15,7 @@ import { checkedObject, objectJson } from './resources.js';
 import { Bytes, errorResponses, ObjectInfo, ObjectParams } from './schemas.js';
 import type { V1Options } from './types.js';
 
-const WriteHeaders = Type.Object({
+export const WriteHeaders = Type.Object({
   'content-type': Type.Optional(Type.String({ description: 'Kept and served back (default application/octet-stream)' })),
   'cache-control': Type.Optional(Type.String({ description: 'Kept and served back' })),
   'content-disposition': Type.Optional(Type.String({ description: 'Kept and served back' })),
@@ -48,6 +48,39 @@ async function ifMatchOf(store: ObjectStore, header: string | undefined, where: 
   return value;
 }
 
+/** A request whose headers passed WriteHeaders. */
+export type UploadRequest = FastifyRequest & { headers: Static<typeof WriteHeaders> };
+
+/**
+ * Streams the request body to `bucket/key` under every upload rule of v1 (the v1 route's and a share
+ * link's): the size limit, Content-MD5, If-None-Match / If-Match, the kept headers and user metadata.
+ */
+export async function storeRequestBody(
+  store: ObjectStore,
+  maxObjectSize: number,
+  { bucket, key }: { bucket: string; key: string },
+  request: UploadRequest,
+  reply: FastifyReply,
+): Promise<ObjectMeta> {
+  const headers = request.headers;
+  const signal = requestSignal(request, reply);
+  const contentMd5 = contentMd5Of(headers['content-md5']);
+  const metadata = userMetadata(headers);
+  const ifMatch = await ifMatchOf(store, headers['if-match'], { bucket, key, signal });
+  return store.putObject({
+    bucket,
+    key,
+    body: limitedBody(request, maxObjectSize),
+    ...keptHeaders(headers),
+    contentLength: declaredLength(request),
+    metadata,
+    contentMd5,
+    ifNoneMatch: headers['if-none-match'] === '*' ? '*' : undefined,
+    ifMatch,
+    signal,
+  });
+}
+
 export async function objectWriteRoutes(fastify: FastifyInstance, { store, maxObjectSize }: V1Options): Promise<void> {
   acceptRawBodies(fastify);
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -68,23 +101,7 @@ export async function objectWriteRoutes(fastify: FastifyInstance, { store, maxOb
     },
     async (request, reply) => {
       const { bucket, key } = checkedObject(request.params);
-      const headers = request.headers;
-      const signal = requestSignal(request, reply);
-      const contentMd5 = contentMd5Of(headers['content-md5']);
-      const metadata = userMetadata(headers);
-      const ifMatch = await ifMatchOf(store, headers['if-match'], { bucket, key, signal });
-      const meta = await store.putObject({
-        bucket,
-        key,
-        body: limitedBody(request, maxObjectSize),
-        ...keptHeaders(headers),
-        contentLength: declaredLength(request),
-        metadata,
-        contentMd5,
-        ifNoneMatch: headers['if-none-match'] === '*' ? '*' : undefined,
-        ifMatch,
-        signal,
-      });
+      const meta = await storeRequestBody(store, maxObjectSize, { bucket, key }, request, reply);
       return reply.code(201).send(objectJson(bucket, meta));
     },
   );

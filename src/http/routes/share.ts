@@ -1,0 +1,121 @@
+/**
+ * The public face of share links (src/links/): `GET`/`HEAD /s/{token}` download the linked object with
+ * everything a v1 download has (Range, conditionals, `?download`, nosniff and the sandboxing CSP), and
+ * `PUT /s/{token}` uploads to it with everything a v1 upload has (streaming, the size limit, Content-MD5,
+ * kept headers). The token is the credential, so these routes are public (the access-key hook skips
+ * them), and refusals are 403 AccessDenied with the reason. Errors are v1's JSON shape.
+ *
+ * The token never reaches a log: Fastify's request serializer gets the URL with the token's MAC cut off,
+ * and the answers ask browsers not to pass the URL on (Referrer-Policy) nor caches to keep it.
+ */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Config } from '../../config/schema.js';
+import { hideSystemBucket } from '../../links/hidden-store.js';
+import type { LinkRecord } from '../../links/record.js';
+import { LinkService } from '../../links/service.js';
+import { SystemArea, systemBucketFor } from '../../links/system-area.js';
+import { redactedToken } from '../../links/tokens.js';
+import type { ObjectStore } from '../../storage/types.js';
+import { acceptRawBodies } from '../body.js';
+import { sendJsonError } from '../errors.js';
+import { requestSignal } from '../request-signal.js';
+import { allowOnly } from './methods.js';
+import { ReadHeaders, ReadQuery, readContext, sendObject, sendObjectHead } from './v1/objects-read.js';
+import { storeRequestBody, WriteHeaders } from './v1/objects-write.js';
+import { objectJson } from './v1/resources.js';
+
+export interface ShareLinks {
+  service: LinkService;
+  /** Base of the URLs handed out; undefined: the origin each creating request came to. */
+  publicUrl: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set by registerShareLinks; the v1 link routes use it. */
+    shareLinks?: ShareLinks;
+  }
+  interface FastifyContextConfig {
+    /** Served without an access key (also declared by the auth hook, src/auth/hook.ts). */
+    public?: boolean;
+  }
+}
+
+export const SHARE_PREFIX = '/s/';
+
+/** The token is the rest of the path: anything else under /s/ is a wrong token, never a 404 that logs the URL. */
+const TokenParams = Type.Object({ '*': Type.String() });
+
+/** Fastify's request log line, with the URL's token reduced to the link id. */
+function redactedRequest(request: FastifyRequest) {
+  const end = request.url.includes('?') ? request.url.indexOf('?') : request.url.length;
+  const token = request.url.slice(SHARE_PREFIX.length, end);
+  return { method: request.method, url: `${SHARE_PREFIX}${redactedToken(token)}${request.url.slice(end)}`, remoteAddress: request.ip };
+}
+
+const whereOf = (link: LinkRecord, request: FastifyRequest, reply: FastifyReply) => ({
+  bucket: link.bucket,
+  key: link.key,
+  signal: requestSignal(request, reply),
+});
+
+interface ShareRouteOptions {
+  service: LinkService;
+  store: ObjectStore;
+  maxObjectSize: number;
+}
+
+async function shareRoutes(fastify: FastifyInstance, { service, store, maxObjectSize }: ShareRouteOptions): Promise<void> {
+  acceptRawBodies(fastify);
+  fastify.setErrorHandler(sendJsonError);
+  fastify.addHook('onSend', async (_request, reply) => {
+    reply.header('referrer-policy', 'no-referrer'); // a page behind the link must not leak its URL onwards
+    reply.header('cache-control', 'private, no-store'); // revocation and use limits hold only if no cache answers
+  });
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const route = { config: { public: true }, logSerializers: { req: redactedRequest } };
+  const readSchema = { hide: true, params: TokenParams, querystring: ReadQuery, headers: ReadHeaders };
+
+  app.get(`${SHARE_PREFIX}*`, { ...route, exposeHeadRoute: false, schema: readSchema }, async (request, reply) => {
+    const link = await service.resolve(request.params['*'], 'download');
+    const ctx = readContext(link.key, request.query.download, request.headers);
+    // a use is counted when bytes go out: not for a HEAD, a 304, a 412 or a 416
+    return sendObject(store, whereOf(link, request, reply), reply, ctx, () => service.reserveUse(link));
+  });
+
+  app.head(`${SHARE_PREFIX}*`, { ...route, schema: readSchema }, async (request, reply) => {
+    const link = await service.resolve(request.params['*'], 'download');
+    const ctx = readContext(link.key, request.query.download, request.headers);
+    return sendObjectHead(store, whereOf(link, request, reply), reply, ctx);
+  });
+
+  app.put(`${SHARE_PREFIX}*`, { ...route, schema: { hide: true, params: TokenParams, headers: WriteHeaders } }, async (request, reply) => {
+    const link = await service.resolve(request.params['*'], 'upload');
+    await service.reserveUse(link); // before the body, so that concurrent uploads cannot exceed the limit
+    let meta;
+    try {
+      meta = await storeRequestBody(store, maxObjectSize, link, request, reply);
+    } catch (err) {
+      await service.releaseUse(link).catch((release: unknown) => request.log.warn({ err: release }, 'a share-link use could not be given back'));
+      throw err;
+    }
+    return reply.code(201).send(objectJson(link.bucket, meta));
+  });
+
+  allowOnly(app, `${SHARE_PREFIX}*`, ['GET', 'HEAD', 'PUT']);
+}
+
+/**
+ * Sets up share links on the app: the service over the system bucket, the /s/ routes, and `app.shareLinks`
+ * for the v1 routes. Returns the store every face must be given: the same without the system bucket.
+ */
+export async function registerShareLinks(app: FastifyInstance, { config, store }: { config: Config; store: ObjectStore }): Promise<ObjectStore> {
+  const systemBucket = systemBucketFor(store, config.links.systemBucket);
+  const service = new LinkService(new SystemArea(store, systemBucket));
+  const faces = hideSystemBucket(store, systemBucket);
+  app.decorate('shareLinks', { service, publicUrl: config.links.publicUrl });
+  await app.register(shareRoutes, { service, store: faces, maxObjectSize: config.maxObjectSize });
+  return faces;
+}
