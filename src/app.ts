@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { installAuth } from './auth/hook.js';
 import type { Config } from './config/schema.js';
 import { sendJsonError, sendTextError } from './http/errors.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -46,6 +47,7 @@ export async function buildApp({ config, store: rawStore, logger }: AppDeps): Pr
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  installAuth(app, config.auth); // before every route: each one is authenticated unless public
   app.setErrorHandler(sendTextError);
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).type('text/plain; charset=utf-8').send(`No route for ${request.method} ${request.url}.`);

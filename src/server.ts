@@ -1,5 +1,6 @@
 /** Runs the service in this process: store → app → listen, with a graceful drain on SIGTERM/SIGINT. */
 import { buildApp } from './app.js';
+import { anonymousWarning } from './auth/protected.js';
 import { redactedConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createLogger, exitOnUncaughtErrors } from './logger.js';
@@ -17,6 +18,8 @@ export async function serve(config: Config): Promise<void> {
   const app = await buildApp({ config, store, logger });
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, config: redactedConfig(config) }, `s3gate listening on ${address} (${store.kind} store)`);
+  const anonymous = anonymousWarning(config);
+  if (anonymous) logger.warn(anonymous);
 
   let stopping = false;
   const shutdown = (signal: string) => {

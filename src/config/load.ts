@@ -3,7 +3,8 @@
  * S3GATE_* environment variables, command-line flags. Nothing here runs at import time.
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { protectedModeProblem } from '../auth/protected.js';
+import { AUTH_ENV_SETTINGS, mergeKeysFile, redactedAuth } from './auth.js';
 import { OPS_ENV_SETTINGS } from './ops.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -33,6 +34,7 @@ export const ENV_SETTINGS: Readonly<Record<string, string>> = {
   S3GATE_LINKS_SYSTEM_BUCKET: 'links.systemBucket',
   S3GATE_LINKS_PUBLIC_URL: 'links.publicUrl',
   ...OPS_ENV_SETTINGS,
+  ...AUTH_ENV_SETTINGS,
 };
 
 /** Where the config file is named: this variable or the --config flag. */
@@ -76,12 +78,6 @@ function readConfigFile(path: string, problems: string[]): Tree {
   return {};
 }
 
-function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
-
 /** Loads, validates and freezes the configuration; throws ConfigError listing every problem. */
 export function loadConfig(sources: ConfigSources = {}): Config {
   const env = sources.env ?? {};
@@ -97,6 +93,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     if (value !== undefined) setPath(tree, path, value);
   }
 
+  mergeKeysFile(tree, problems);
+
   const result = configSchema.safeParse(tree);
   if (!result.success) {
     for (const issue of result.error.issues) {
@@ -107,12 +105,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     throw new ConfigError(problems);
   }
   const config = result.data;
-  if (!isLoopback(config.host) && !config.allowAnonymous) {
-    problems.push(
-      `host: refusing to listen on ${config.host} without access keys: anyone who can reach it could read and ` +
-        'delete every object. Listen on 127.0.0.1, or set S3GATE_ALLOW_ANONYMOUS=true to accept that risk.',
-    );
-  }
+  const refusal = protectedModeProblem(config);
+  if (refusal) problems.push(refusal);
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }
@@ -133,5 +127,6 @@ export function redactedConfig(config: Config): unknown {
       secretAccessKey: config.s3.secretAccessKey ? '[redacted]' : undefined,
       sessionToken: config.s3.sessionToken ? '[redacted]' : undefined,
     },
+    auth: redactedAuth(config.auth),
   };
 }

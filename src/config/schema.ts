@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { S3_STORE_DEFAULTS } from '../storage/s3/options.js';
+import { authSchema } from './auth.js';
 import { opsShape } from './ops.js';
 import { linksSchema } from './links.js';
 import { parseSize } from './sizes.js';
@@ -61,6 +62,8 @@ export const configSchema = z
     shutdownTimeoutMs: int(0, 3_600_000).default(30_000),
     s3: s3Schema.prefault({}),
     links: linksSchema.prefault({}),
+    /** Access keys (DESIGN.md §4); none: an open service, kept on loopback by protected mode. */
+    auth: authSchema.prefault({}),
     ...opsShape,
   })
   .strict();

@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   InvalidRequest: 400,
   BadDigest: 400,
   IncompleteBody: 400,
+  /** No valid access key on a request that needs one (answered with WWW-Authenticate: Bearer). */
+  Unauthorized: 401,
   AccessDenied: 403,
   NoSuchBucket: 404,
   NoSuchKey: 404,

@@ -1,5 +1,6 @@
 /** Turning any error into an HTTP answer: the status comes from the one code→status table. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { concealMissing } from '../auth/conceal.js';
 import { isServiceError, ServiceError, statusOf } from '../errors/codes.js';
 import { lingerOrClose } from './body.js';
 
@@ -38,7 +39,7 @@ export function errorView(err: unknown): HttpErrorView {
 
 /** Logs the failure, leaves an unread request body to drain, and sets the status: what every face does first. */
 function prepareErrorReply(err: unknown, request: FastifyRequest, reply: FastifyReply): HttpErrorView {
-  const view = errorView(err);
+  const view = errorView(concealMissing(request, err)); // a missing key is not told to a caller who may not list it
   if (view.status >= 500 && !(isServiceError(err) && err.code === 'ServiceUnavailable')) {
     request.log.error({ err }, 'request failed');
   } else {

@@ -6,6 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { assertAllowed } from '../../auth/authorize.js';
 import { ServiceError } from '../../errors/codes.js';
 import { assertBucketName, assertObjectKey } from '../../storage/names.js';
 import type { ObjectStore, ObjectSummary } from '../../storage/types.js';
@@ -95,30 +96,35 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
   );
 
   app.get('/', async (request, reply) => {
+    assertAllowed(request, 'list');
     const buckets = await store.listBuckets({ signal: requestSignal(request, reply) });
     return reply.send(buckets.map((b) => ({ name: b.name, creationDate: b.creationDate.toISOString() })));
   });
 
   app.post('/:bucket', async (request, reply) => {
     const bucket = bucketOf(request);
+    assertAllowed(request, 'admin', bucket);
     await store.createBucket(bucket, { signal: requestSignal(request, reply) });
     return text(reply, `${bucket} created on Amazon S3.`);
   });
 
   app.get('/:bucket', async (request, reply) => {
     const bucket = bucketOf(request);
+    assertAllowed(request, 'list', bucket, '');
     const listing = await objectListing(store, bucket, requestSignal(request, reply));
     return reply.type('application/json; charset=utf-8').send(listing);
   });
 
   app.delete('/:bucket', async (request, reply) => {
     const bucket = bucketOf(request);
+    assertAllowed(request, 'admin', bucket);
     await store.deleteBucket(bucket, { signal: requestSignal(request, reply) });
     return text(reply, `${bucket} deleted from Amazon S3.`);
   });
 
   app.post('/:bucket/*', async (request, reply) => {
     const { bucket, key } = objectOf(request);
+    assertAllowed(request, 'write', bucket, key);
     const body = limitedBody(request, opts.maxObjectSize);
     const header = (name: string) => {
       const value = request.headers[name];
@@ -140,6 +146,7 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
 
   app.get('/:bucket/*', { exposeHeadRoute: false }, async (request, reply) => {
     const { bucket, key } = objectOf(request);
+    assertAllowed(request, 'read', bucket, key);
     const responseType = responseTypeOf(request);
     const { meta, body } = await store.getObject({ bucket, key, signal: requestSignal(request, reply) });
     return reply.headers(storedObjectHeaders(meta, responseType)).send(body);
@@ -147,6 +154,7 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
 
   app.head('/:bucket/*', async (request, reply) => {
     const { bucket, key } = objectOf(request);
+    assertAllowed(request, 'read', bucket, key);
     const responseType = responseTypeOf(request);
     const meta = await store.headObject(bucket, key, { signal: requestSignal(request, reply) });
     return reply.headers(storedObjectHeaders(meta, responseType)).send();
@@ -154,6 +162,7 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
 
   app.delete('/:bucket/*', async (request, reply) => {
     const { bucket, key } = objectOf(request);
+    assertAllowed(request, 'delete', bucket, key);
     const existed = await store.deleteObject(bucket, key, { signal: requestSignal(request, reply) });
     if (!existed) throw new ServiceError('NoSuchKey', `The key "${key}" does not exist in bucket ${bucket}.`);
     return text(reply, `${key} deleted from Amazon S3 bucket : ${bucket}.`);

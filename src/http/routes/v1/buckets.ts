@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { assertAllowed } from '../../../auth/authorize.js';
 import { requestSignal } from '../../request-signal.js';
 import { deleteUnderPrefix } from './delete-many.js';
 import { bucketJson, checkedBucket } from './resources.js';
@@ -25,6 +26,7 @@ export async function bucketRoutes(fastify: FastifyInstance, { store }: V1Option
       },
     },
     async (request, reply) => {
+      assertAllowed(request, 'list');
       const buckets = await store.listBuckets({ signal: requestSignal(request, reply) });
       return { buckets: buckets.map(bucketJson) };
     },
@@ -42,6 +44,7 @@ export async function bucketRoutes(fastify: FastifyInstance, { store }: V1Option
     },
     async (request, reply) => {
       const bucket = checkedBucket(request.params);
+      assertAllowed(request, 'admin', bucket);
       const signal = requestSignal(request, reply);
       await store.createBucket(bucket, { signal });
       return reply.code(201).send(bucketJson(await store.headBucket(bucket, { signal })));
@@ -56,6 +59,7 @@ export async function bucketRoutes(fastify: FastifyInstance, { store }: V1Option
     },
     async (request, reply) => {
       const bucket = checkedBucket(request.params);
+      assertAllowed(request, 'list', bucket);
       return bucketJson(await store.headBucket(bucket, { signal: requestSignal(request, reply) }));
     },
   );
@@ -73,6 +77,7 @@ export async function bucketRoutes(fastify: FastifyInstance, { store }: V1Option
     },
     async (request, reply) => {
       const bucket = checkedBucket(request.params);
+      assertAllowed(request, 'list', bucket);
       await store.headBucket(bucket, { signal: requestSignal(request, reply) });
       return reply.code(200).send();
     },
@@ -92,6 +97,7 @@ export async function bucketRoutes(fastify: FastifyInstance, { store }: V1Option
     },
     async (request, reply) => {
       const bucket = checkedBucket(request.params);
+      assertAllowed(request, 'admin', bucket); // admin includes deleting what a forced delete empties
       const signal = requestSignal(request, reply);
       if (request.query.force) await deleteUnderPrefix(store, bucket, '', signal);
       await store.deleteBucket(bucket, { signal });

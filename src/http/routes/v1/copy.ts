@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { assertAllowed } from '../../../auth/authorize.js';
 import { ServiceError } from '../../../errors/codes.js';
 import { requestSignal } from '../../request-signal.js';
 import { checkedObject, objectJson } from './resources.js';
@@ -38,6 +39,9 @@ export async function copyRoutes(fastify: FastifyInstance, { store }: V1Options)
         // a move onto itself would delete the object; a copy onto itself changes nothing
         throw new ServiceError('InvalidArgument', 'The source and the destination are the same object.');
       }
+      assertAllowed(request, 'read', from.bucket, from.key);
+      assertAllowed(request, 'write', to.bucket, to.key);
+      if (move) assertAllowed(request, 'delete', from.bucket, from.key);
       const signal = requestSignal(request, reply);
       const meta = await store.copyObject({ sourceBucket: from.bucket, sourceKey: from.key, ...to, signal });
       if (move) await store.deleteObject(from.bucket, from.key, { signal });

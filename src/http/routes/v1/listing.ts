@@ -1,6 +1,7 @@
 /** Listing a bucket's keys: prefix, delimiter (folders), startAfter, and cursor paging. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { assertAllowed } from '../../../auth/authorize.js';
 import { requestSignal } from '../../request-signal.js';
 import { checkedBucket } from './resources.js';
 import { BucketParams, errorResponses, Listing, ListingQuery } from './schemas.js';
@@ -27,6 +28,7 @@ export async function listingRoutes(fastify: FastifyInstance, { store }: V1Optio
     async (request, reply) => {
       const bucket = checkedBucket(request.params);
       const { prefix, delimiter, startAfter, limit, cursor } = request.query;
+      assertAllowed(request, 'list', bucket, prefix ?? '');
       const page = await store.listObjects({
         bucket,
         prefix: given(prefix),

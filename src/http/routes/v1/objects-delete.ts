@@ -1,7 +1,9 @@
 /** Deleting objects: one key, every key under a prefix, or a batch of up to 1000 keys with per-key results. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { assertAllowed } from '../../../auth/authorize.js';
+import { concealMissing } from '../../../auth/conceal.js';
 import { ServiceError } from '../../../errors/codes.js';
 import { assertObjectKey } from '../../../storage/names.js';
 import type { ObjectStore } from '../../../storage/types.js';
@@ -28,13 +30,13 @@ const BatchResult = Type.Object(
 
 type KeyOutcome = { key: string; deleted: true } | { key: string; deleted: false; code: string; message: string };
 
-async function deleteOne(store: ObjectStore, bucket: string, key: string, signal: AbortSignal): Promise<KeyOutcome> {
+async function deleteOne(request: FastifyRequest, store: ObjectStore, bucket: string, key: string, signal: AbortSignal): Promise<KeyOutcome> {
   try {
     assertObjectKey(key);
     if (await store.deleteObject(bucket, key, { signal })) return { key, deleted: true };
-    return { key, deleted: false, code: 'NoSuchKey', message: 'The key does not exist.' };
+    throw new ServiceError('NoSuchKey', 'The key does not exist.');
   } catch (err) {
-    const { code, message } = errorView(err);
+    const { code, message } = errorView(concealMissing(request, err, { action: 'delete', bucket, key }));
     return { key, deleted: false, code, message };
   }
 }
@@ -54,6 +56,7 @@ export async function objectDeleteRoutes(fastify: FastifyInstance, { store }: V1
     },
     async (request, reply) => {
       const { bucket, key } = checkedObject(request.params);
+      assertAllowed(request, 'delete', bucket, key);
       const existed = await store.deleteObject(bucket, key, { signal: requestSignal(request, reply) });
       if (!existed) throw new ServiceError('NoSuchKey', `The key "${key}" does not exist in bucket ${bucket}.`);
       return reply.code(204).send();
@@ -73,6 +76,9 @@ export async function objectDeleteRoutes(fastify: FastifyInstance, { store }: V1
     },
     async (request, reply) => {
       const bucket = checkedBucket(request.params);
+      // the prefix covers every key under it; list too, since the answer counts what was there
+      assertAllowed(request, 'list', bucket, request.query.prefix);
+      assertAllowed(request, 'delete', bucket, request.query.prefix);
       return { deleted: await deleteUnderPrefix(store, bucket, request.query.prefix, requestSignal(request, reply)) };
     },
   );
@@ -92,10 +98,11 @@ export async function objectDeleteRoutes(fastify: FastifyInstance, { store }: V1
     },
     async (request, reply) => {
       const bucket = checkedBucket(request.params);
+      for (const key of request.body.keys) assertAllowed(request, 'delete', bucket, key); // all or nothing, before any store call
       const signal = requestSignal(request, reply);
       await store.headBucket(bucket, { signal }); // a missing bucket fails the whole request, not each key
       const keys = [...new Set(request.body.keys)];
-      const outcomes = await deleteEach(keys, (key) => deleteOne(store, bucket, key, signal));
+      const outcomes = await deleteEach(keys, (key) => deleteOne(request, store, bucket, key, signal));
       return {
         deleted: outcomes.filter((o) => o.deleted).map((o) => o.key),
         errors: outcomes.flatMap((o) => (o.deleted ? [] : [{ key: o.key, code: o.code, message: o.message }])),

@@ -7,6 +7,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { assertAllowed } from '../../../auth/authorize.js';
 import { isServiceError, ServiceError } from '../../../errors/codes.js';
 import type { ByteRange, GetObjectResult, ObjectMeta, ObjectStore } from '../../../storage/types.js';
 import { storedObjectHeaders } from '../../media-type.js';
@@ -182,6 +183,7 @@ export async function objectReadRoutes(fastify: FastifyInstance, { store }: V1Op
     { exposeHeadRoute: false, schema: { ...schema, summary: 'Download an object' } },
     async (request, reply) => {
       const { bucket, key } = checkedObject(request.params);
+      assertAllowed(request, 'read', bucket, key);
       const ctx = readContext(key, request.query.download, request.headers);
       return sendObject(store, { bucket, key, signal: requestSignal(request, reply) }, reply, ctx);
     },
@@ -192,6 +194,7 @@ export async function objectReadRoutes(fastify: FastifyInstance, { store }: V1Op
     { config: { swagger: { exposeHeadRoute: true } }, schema: { ...schema, summary: 'The headers of a download' } },
     async (request, reply) => {
       const { bucket, key } = checkedObject(request.params);
+      assertAllowed(request, 'read', bucket, key);
       const ctx = readContext(key, request.query.download, request.headers);
       return sendObjectHead(store, { bucket, key, signal: requestSignal(request, reply) }, reply, ctx);
     },

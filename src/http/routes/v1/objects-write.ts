@@ -6,6 +6,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
+import { assertAllowed } from '../../../auth/authorize.js';
 import { isServiceError, ServiceError } from '../../../errors/codes.js';
 import type { ObjectMeta, ObjectStore } from '../../../storage/types.js';
 import { acceptRawBodies, declaredLength, limitedBody } from '../../body.js';
@@ -101,6 +102,7 @@ export async function objectWriteRoutes(fastify: FastifyInstance, { store, maxOb
     },
     async (request, reply) => {
       const { bucket, key } = checkedObject(request.params);
+      assertAllowed(request, 'write', bucket, key);
       const meta = await storeRequestBody(store, maxObjectSize, { bucket, key }, request, reply);
       return reply.code(201).send(objectJson(bucket, meta));
     },

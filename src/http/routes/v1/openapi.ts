@@ -6,6 +6,7 @@
 import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { NO_SECURITY, SECURITY, SECURITY_SCHEMES } from '../../../auth/openapi.js';
 
 type Transform = NonNullable<FastifyDynamicSwaggerOptions['transform']>;
 
@@ -13,11 +14,13 @@ const HEALTH_SCHEMAS: Record<string, object> = {
   '/healthz': {
     tags: ['health'],
     summary: 'The process answers',
+    security: NO_SECURITY,
     response: { 200: { type: 'object', properties: { status: { type: 'string', const: 'ok' } } } },
   },
   '/readyz': {
     tags: ['health'],
     summary: 'The store answers too',
+    security: NO_SECURITY,
     response: {
       200: { type: 'object', properties: { status: { type: 'string' }, store: { type: 'string' } } },
       503: {
@@ -66,6 +69,8 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
         { name: 'objects', description: 'Upload, download, list, copy and delete objects' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
+      components: { securitySchemes: SECURITY_SCHEMES },
+      security: SECURITY,
     },
     transform,
     // shared schemas appear as components under their $id ("Error"), not as def-0, def-1...

@@ -1,0 +1,85 @@
+/**
+ * Access keys: generating them, hashing their secrets, and checking a presented secret in constant time.
+ *
+ * Ids look like AWS access key ids (20 upper-case characters) and secrets like AWS secret keys (40
+ * characters, 238 random bits), so that the same pairs can sign S3 Signature V4 requests later.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AccessKeyConfig } from '../config/auth.js';
+import type { Grant } from './grants.js';
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'; // base32: no look-alike 0/O, 1/I
+const ID_PREFIX = 'SG';
+const ID_LENGTH = 20;
+// letters and digits only: a secret never starts with "-" (read as an option) nor needs quoting
+const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const SECRET_LENGTH = 40; // 238 random bits
+
+/** Who is calling: set on the request by the authentication hook when keys are configured. */
+export interface Principal {
+  readonly keyId: string;
+  readonly grants: readonly Grant[];
+}
+
+function digestOf(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/** The stored form of a secret: `sha256:<hex>`. */
+export function hashSecret(secret: string): string {
+  return `sha256:${digestOf(secret).toString('hex')}`;
+}
+
+/** Uniformly random characters of `alphabet`: bytes past the last whole multiple of its size are skipped. */
+function randomString(alphabet: string, length: number): string {
+  const limit = 256 - (256 % alphabet.length);
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length)) {
+      if (byte < limit && out.length < length) out += alphabet[byte % alphabet.length];
+    }
+  }
+  return out;
+}
+
+export function generateKeyId(): string {
+  return ID_PREFIX + randomString(ID_ALPHABET, ID_LENGTH - ID_PREFIX.length);
+}
+
+export function generateSecret(): string {
+  return randomString(SECRET_ALPHABET, SECRET_LENGTH);
+}
+
+interface Entry {
+  digest: Buffer;
+  principal: Principal;
+}
+
+/** Compared against when the id is unknown, so that a miss costs the same work as a wrong secret. */
+const NO_DIGEST = Buffer.alloc(32);
+
+/** The configured keys, ready to verify tokens. */
+export class Keyring {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(keys: readonly AccessKeyConfig[]) {
+    for (const key of keys) {
+      const digest = key.secretHash ? Buffer.from(key.secretHash.slice('sha256:'.length), 'hex') : digestOf(key.secret ?? '');
+      this.entries.set(key.id, { digest, principal: { keyId: key.id, grants: key.grants } });
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The principal when `secret` is the key's secret, else undefined. Digests of equal length are compared
+   * with timingSafeEqual, so the time taken says nothing about how much of the secret was right.
+   */
+  verify(keyId: string, secret: string): Principal | undefined {
+    const entry = this.entries.get(keyId);
+    const same = timingSafeEqual(digestOf(secret), entry?.digest ?? NO_DIGEST);
+    return same && entry ? entry.principal : undefined;
+  }
+}
