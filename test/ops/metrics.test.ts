@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
+import { bearer, keyOf } from '../auth/support.js';
 import { scrape, total, type Sample } from '../helpers/metrics.js';
 import { opsServer, type OpsServer } from './harness.js';
 
@@ -78,6 +79,31 @@ describe('/metrics on the main listener', () => {
     assert.equal(total(theirs, 's3gate_http_requests_total'), 0, 'the other app served only its scrapes so far');
     assert.ok(total(theirs, 'process_cpu_user_seconds_total') > 0, 'process metrics in both');
   });
+});
+
+describe('/metrics with access keys', () => {
+  let server: OpsServer;
+  before(async () => {
+    const keys = [
+      keyOf('prometheus', [{ bucket: '*', actions: ['admin'] }]),
+      keyOf('app', [{ bucket: '*', actions: ['read', 'list', 'write'] }]),
+    ];
+    server = await opsServer({ auth: { keys } });
+  });
+  after(() => server.close());
+
+  for (const [who, headers, status] of [
+    ['no key', {}, 401],
+    ['a key without the admin action', bearer('app'), 403],
+    ['an admin key', bearer('prometheus'), 200],
+  ] as const) {
+    it(`answers ${status} to ${who}`, async () => {
+      const res = await request(`${server.url}/metrics`, { headers });
+      const text = await res.body.text();
+      assert.equal(res.statusCode, status, text);
+      if (status === 200) assert.match(text, /^s3gate_http_requests_total\{/m);
+    });
+  }
 });
 
 describe('/metrics on its own port', () => {
