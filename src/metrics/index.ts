@@ -14,7 +14,11 @@ export { watchRequest } from './requests.js';
  * behind the `admin` action, unless `metrics.port` gives it a listener of its own.
  */
 export async function registerMetrics(app: FastifyInstance, config: Config, metrics: Metrics): Promise<void> {
-  app.addHook('onRequest', async (request, reply) => watchRequest(request, reply, metrics));
+  // callback style: no promise per request on the hot path
+  app.addHook('onRequest', (request, reply, done) => {
+    watchRequest(request, reply, metrics);
+    done();
+  });
   if (config.metrics.port !== undefined) {
     serveMetricsAlone(app, metrics, { host: config.metrics.host, port: config.metrics.port });
     return;
