@@ -27,6 +27,7 @@ function* rows(count: number): Generator<ObjectRow> {
       bucket: 'bench',
       key: Buffer.from(keyOf(i)),
       blob: '0'.repeat(32),
+      inline_id: null,
       size: 1,
       etag: '"0"',
       last_modified: 0,

@@ -22,6 +22,7 @@ function row(key: string): ObjectRow {
     bucket: 'big',
     key: Buffer.from(key),
     blob: '0'.repeat(32),
+    inline_id: null,
     size: key.length,
     etag: '"0"',
     last_modified: 0,

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { isServiceError } from '../../src/errors/codes.js';
 import { BlobFiles } from '../../src/storage/fs/blobs.js';
 import { openFsStore } from '../../src/storage/fs/index.js';
+import { INLINE_MAX } from '../../src/storage/fs/inline.js';
 import { readAll } from '../helpers/streams.js';
 
 const body = (data: string | Buffer) => Readable.from([Buffer.from(data)]);
@@ -167,19 +168,21 @@ describe('fs store behaviour', () => {
   it('retries a read whose blob was replaced between reading the row and opening the file', async (t) => {
     const store = await openFsStore({ dataDir: freshDir(), durable: false });
     await store.createBucket('bkt');
-    await store.putObject({ bucket: 'bkt', key: 'k', body: body('old') });
+    // larger than INLINE_MAX, so that the bytes live in blob files
+    const version = (name: string) => body(name.padEnd(INLINE_MAX + 1, '.'));
+    await store.putObject({ bucket: 'bkt', key: 'k', body: version('old') });
     const openRead = BlobFiles.prototype.openRead;
     const opened: string[] = [];
     // Just before the first open, replace the object and wait until its old blob is unlinked.
     t.mock.method(BlobFiles.prototype, 'openRead', async function (this: BlobFiles, id: string) {
       if (opened.push(id) === 1) {
-        await store.putObject({ bucket: 'bkt', key: 'k', body: body('new') });
+        await store.putObject({ bucket: 'bkt', key: 'k', body: version('new') });
         while (existsSync(this.pathOf(id))) await nextTurn();
       }
       return openRead.call(this, id);
     });
     const got = await store.getObject({ bucket: 'bkt', key: 'k' });
-    assert.equal((await readAll(got.body)).toString(), 'new');
+    assert.equal((await readAll(got.body)).toString(), 'new'.padEnd(INLINE_MAX + 1, '.'));
     assert.equal(opened.length, 2, 'a second attempt, on the new blob');
     assert.notEqual(opened[0], opened[1]);
     t.mock.restoreAll();

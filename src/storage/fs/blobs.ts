@@ -18,6 +18,12 @@ import { fsyncDir } from './format.js';
 export const IO_BUFFER = 1 << 20;
 const ID = /^[0-9a-f]{32}$/;
 
+/** A body someone already started to read: its iterator, and the chunks read so far. */
+export interface StartedBody {
+  chunks: AsyncIterator<unknown>;
+  head: Buffer[];
+}
+
 export interface WrittenBlob {
   id: string;
   size: number;
@@ -31,7 +37,7 @@ export interface WriteOptions {
   contentLength?: number | undefined;
 }
 
-function toBuffer(chunk: unknown): Buffer {
+export function toBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -39,7 +45,7 @@ function toBuffer(chunk: unknown): Buffer {
 }
 
 /** What a failed body read means for the caller: its own abort reason, its ServiceError, or IncompleteBody. */
-function bodyFailure(err: unknown, signal: AbortSignal | undefined): unknown {
+export function bodyFailure(err: unknown, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return signal.reason;
   if (isServiceError(err)) return err;
   return new ServiceError('IncompleteBody', 'The request body failed before it was complete.', { cause: err });
@@ -99,9 +105,9 @@ export class BlobFiles {
   /**
    * Streams `body` into a new blob, computing its MD5 and size. On any failure the partial file is deleted
    * and the body destroyed. The returned id stays in `inFlight` until the caller calls `release`.
-   * The body is taken over synchronously, within this call.
+   * The body is taken over synchronously, within this call (or was already: `started`).
    */
-  async write(body: Readable, opts: WriteOptions = {}): Promise<WrittenBlob> {
+  async write(body: Readable, opts: WriteOptions = {}, started?: StartedBody): Promise<WrittenBlob> {
     const { signal } = opts;
     if (signal?.aborted) {
       body.destroy();
@@ -109,7 +115,7 @@ export class BlobFiles {
     }
     // Take the body over now, before any await: a stream already flowing (someone listens to 'data') would
     // otherwise run past us. Stream iterators are lazy generators: asking for the first chunk starts them.
-    const chunks = body[Symbol.asyncIterator]();
+    const chunks = started?.chunks ?? body[Symbol.asyncIterator]();
     const first = chunks.next();
     first.catch(() => undefined); // awaited in fill(); this only keeps an early failure from being unhandled
     const id = this.reserve();
@@ -117,7 +123,7 @@ export class BlobFiles {
     const onAbort = () => body.destroy(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const { size, etag } = await this.fill(path, chunks, first, signal);
+      const { size, etag } = await this.fill(path, chunks, first, signal, started?.head ?? []);
       if (opts.contentLength !== undefined && size !== opts.contentLength) {
         throw new ServiceError('IncompleteBody', `The body was ${size} bytes long; ${opts.contentLength} were announced.`);
       }
@@ -139,6 +145,7 @@ export class BlobFiles {
     chunks: AsyncIterator<unknown>,
     first: Promise<IteratorResult<unknown>>,
     signal: AbortSignal | undefined,
+    head: Buffer[],
   ) {
     const hash = createHash('md5');
     const fh = await open(path, 'wx').catch(rethrowAsStorage);
@@ -159,7 +166,18 @@ export class BlobFiles {
       current = current === 0 ? 1 : 0;
       filled = 0;
     };
+    const take = async (chunk: Buffer) => {
+      hash.update(chunk);
+      size += chunk.length;
+      for (let offset = 0; offset < chunk.length; ) {
+        const copied = chunk.copy(slabs[current], filled, offset);
+        filled += copied;
+        offset += copied;
+        if (filled === IO_BUFFER) await flush();
+      }
+    };
     try {
+      for (const chunk of head) await take(chunk);
       for (let pending = first; ; pending = chunks.next()) {
         let next: IteratorResult<unknown>;
         try {
@@ -168,15 +186,7 @@ export class BlobFiles {
           throw bodyFailure(err, signal);
         }
         if (next.done) break;
-        const chunk = toBuffer(next.value);
-        hash.update(chunk);
-        size += chunk.length;
-        for (let offset = 0; offset < chunk.length; ) {
-          const copied = chunk.copy(slabs[current], filled, offset);
-          filled += copied;
-          offset += copied;
-          if (filled === IO_BUFFER) await flush();
-        }
+        await take(toBuffer(next.value));
       }
       if (signal?.aborted) throw signal.reason;
       if (filled > 0) await flush();

@@ -22,7 +22,8 @@ CREATE TABLE buckets (
 CREATE TABLE objects (
   bucket TEXT NOT NULL,
   key BLOB NOT NULL,
-  blob TEXT NOT NULL,
+  blob TEXT,
+  inline_id INTEGER,
   size INTEGER NOT NULL,
   etag TEXT NOT NULL,
   last_modified INTEGER NOT NULL,
@@ -31,9 +32,14 @@ CREATE TABLE objects (
   content_disposition TEXT,
   content_encoding TEXT,
   metadata TEXT NOT NULL,
-  PRIMARY KEY (bucket, key)
+  PRIMARY KEY (bucket, key),
+  CHECK ((blob IS NULL) <> (inline_id IS NULL))
 ) WITHOUT ROWID;
 CREATE INDEX objects_blob ON objects (blob);
+CREATE TABLE inline_data (
+  id INTEGER PRIMARY KEY,
+  data BLOB NOT NULL
+);
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
@@ -42,11 +48,15 @@ export interface BucketRow {
   created_at: number;
 }
 
-/** One object, as stored. Times are milliseconds since the epoch; metadata is a JSON object of strings. */
+/**
+ * One object, as stored. Times are milliseconds since the epoch; metadata is a JSON object of strings.
+ * Its bytes are either in a blob file (`blob`) or, for small objects, in the inline_data table (`inline_id`).
+ */
 export interface ObjectRow {
   bucket: string;
   key: Buffer;
-  blob: string;
+  blob: string | null;
+  inline_id: number | null;
   size: number;
   etag: string;
   last_modified: number;
@@ -60,6 +70,15 @@ export interface ObjectRow {
 export type ListRow = Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified'>;
 
 type Key = [bucket: string, key: Buffer];
+type Storage = Pick<ObjectRow, 'blob' | 'inline_id'>;
+
+/** What a put or delete did to the key's previous version. */
+export interface Replaced {
+  /** There was a previous version. */
+  existed: boolean;
+  /** Its blob file, now unreferenced: the caller unlinks it after the commit. */
+  blob?: string | undefined;
+}
 type Range = [bucket: string, from: Buffer, to: Buffer];
 
 function prepareAll(db: Database.Database) {
@@ -70,14 +89,17 @@ function prepareAll(db: Database.Database) {
     deleteBucket: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
     anyObject: db.prepare<[string], number>('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').pluck(),
     object: db.prepare<Key, ObjectRow>('SELECT * FROM objects WHERE bucket = ? AND key = ?'),
-    blobOf: db.prepare<Key, string>('SELECT blob FROM objects WHERE bucket = ? AND key = ?').pluck(),
+    storageOf: db.prepare<Key, Storage>('SELECT blob, inline_id FROM objects WHERE bucket = ? AND key = ?'),
     upsert: db.prepare<[ObjectRow]>(
-      `INSERT OR REPLACE INTO objects (bucket, key, blob, size, etag, last_modified, content_type,
+      `INSERT OR REPLACE INTO objects (bucket, key, blob, inline_id, size, etag, last_modified, content_type,
          cache_control, content_disposition, content_encoding, metadata)
-       VALUES (@bucket, @key, @blob, @size, @etag, @last_modified, @content_type,
+       VALUES (@bucket, @key, @blob, @inline_id, @size, @etag, @last_modified, @content_type,
          @cache_control, @content_disposition, @content_encoding, @metadata)`,
     ),
-    deleteObject: db.prepare<Key, string>('DELETE FROM objects WHERE bucket = ? AND key = ? RETURNING blob').pluck(),
+    deleteObject: db.prepare<Key, Storage>('DELETE FROM objects WHERE bucket = ? AND key = ? RETURNING blob, inline_id'),
+    insertInline: db.prepare<[Buffer]>('INSERT INTO inline_data (data) VALUES (?)'),
+    inline: db.prepare<[number], Buffer>('SELECT data FROM inline_data WHERE id = ?').pluck(),
+    deleteInline: db.prepare<[number]>('DELETE FROM inline_data WHERE id = ?'),
     referenced: db.prepare<[string], number>('SELECT 1 FROM objects WHERE blob = ? LIMIT 1').pluck(),
     scan: db.prepare<Range, ListRow>(
       'SELECT key, size, etag, last_modified FROM objects WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key',
@@ -163,18 +185,33 @@ export class MetaDb {
     return this.sql.object.get(bucket, key);
   }
 
-  /** Inserts or replaces the row; returns the blob id it replaced, if any. */
-  putObject(row: ObjectRow): string | undefined {
+  /**
+   * Inserts or replaces the row; `data` stores the bytes inline (the row's blob must then be null).
+   * Inline bytes of the replaced version go in the same transaction; a replaced blob file is returned.
+   */
+  putObject(row: ObjectRow, data?: Buffer): Replaced {
     if (!this.getBucket(row.bucket)) throw noSuchBucket(row.bucket);
-    const replaced = this.sql.blobOf.get(row.bucket, row.key);
-    this.sql.upsert.run(row);
+    const replaced = this.release(this.sql.storageOf.get(row.bucket, row.key));
+    const inlineId = data ? Number(this.sql.insertInline.run(data).lastInsertRowid) : null;
+    this.sql.upsert.run({ ...row, inline_id: inlineId });
     return replaced;
   }
 
-  /** Deletes the row; returns its blob id, or undefined when there was no such key. */
-  deleteObject(bucket: string, key: Buffer): string | undefined {
+  /** Deletes the row (and its inline bytes); says whether it existed and which blob file to unlink. */
+  deleteObject(bucket: string, key: Buffer): Replaced {
     if (!this.getBucket(bucket)) throw noSuchBucket(bucket);
-    return this.sql.deleteObject.get(bucket, key);
+    return this.release(this.sql.deleteObject.get(bucket, key));
+  }
+
+  /** The bytes of an inline object. */
+  inlineData(id: number): Buffer | undefined {
+    return this.sql.inline.get(id);
+  }
+
+  private release(old: Storage | undefined): Replaced {
+    if (!old) return { existed: false };
+    if (old.inline_id !== null) this.sql.deleteInline.run(old.inline_id);
+    return { existed: true, blob: old.blob ?? undefined };
   }
 
   isBlobReferenced(id: string): boolean {

@@ -5,9 +5,11 @@
  * the grouped commit queue (replacing any old row atomically) → unlink the replaced blob. A crash at any
  * point leaves either the old row and blob or the new ones, plus at worst an unreferenced blob that the
  * start-up sweep removes. Readers open the blob named by the row they read and stream from that handle,
- * so a concurrent replace cannot tear what they send.
+ * so a concurrent replace cannot tear what they send. Objects up to INLINE_MAX skip the blob file: their
+ * bytes are committed with the row (inline.ts).
  */
-import { addAbortSignal } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { addAbortSignal, Readable } from 'node:stream';
 import { ServiceError } from '../../errors/codes.js';
 import {
   DEFAULT_CONTENT_TYPE,
@@ -26,6 +28,7 @@ import {
 import { IO_BUFFER, type BlobFiles } from './blobs.js';
 import type { CommitQueue } from './commits.js';
 import type { BucketRow, MetaDb, ObjectRow } from './db.js';
+import { INLINE_MAX, readSmall } from './inline.js';
 import { listPage } from './listing.js';
 import { checkContentMd5, checkPutPreconditions, hasPreconditions } from '../preconditions.js';
 
@@ -119,13 +122,14 @@ export class FsStore implements ObjectStore {
       opts.body.destroy();
       throw err;
     }
-    const blob = await this.blobs.write(opts.body, opts);
+    const written = await this.writeBytes(opts);
     const row: ObjectRow = {
       bucket: opts.bucket,
       key,
-      blob: blob.id,
-      size: blob.size,
-      etag: blob.etag,
+      blob: written.blob,
+      inline_id: null,
+      size: written.size,
+      etag: written.etag,
       last_modified: Date.now(),
       content_type: opts.contentType || DEFAULT_CONTENT_TYPE,
       cache_control: opts.cacheControl ?? null,
@@ -134,10 +138,10 @@ export class FsStore implements ObjectStore {
       metadata: JSON.stringify(opts.metadata ?? {}),
     };
     const check = () => {
-      checkContentMd5(opts.contentMd5, blob.etag.slice(1, -1));
+      checkContentMd5(opts.contentMd5, written.etag.slice(1, -1));
       if (hasPreconditions(opts)) preconditions();
     };
-    return this.commitNewBlob(blob.id, opts.signal, row, check);
+    return this.commitNewRow(row, written.inline, opts.signal, check);
   }
 
   async getObject(opts: GetObjectOptions): Promise<GetObjectResult> {
@@ -145,12 +149,23 @@ export class FsStore implements ObjectStore {
     for (let race = 0; ; race++) {
       const row = this.requireObject(opts.bucket, opts.key);
       const range = opts.range ? clampRange(row.size, opts.range) : undefined;
+      const start = range?.start ?? 0;
+      const end = range?.end ?? row.size - 1;
+      if (row.blob === null) {
+        // read in the same turn as the row, so both belong to the same committed version
+        const data = this.inlineBytes(row).subarray(start, end + 1);
+        const body = Readable.from([data]);
+        if (opts.signal) addAbortSignal(opts.signal, body);
+        return { meta: toMeta(row), body, range };
+      }
       const fh = await this.blobs.openRead(row.blob);
       if (!fh) {
         this.assertReplaced(row, race);
         continue;
       }
-      const body = fh.createReadStream({ start: range?.start ?? 0, end: range?.end, highWaterMark: IO_BUFFER });
+      // a read buffer no larger than the object: a full MiB per small GET was most of the GC work
+      const highWaterMark = Math.max(1, Math.min(IO_BUFFER, end - start + 1));
+      const body = fh.createReadStream({ start, end: range?.end, highWaterMark });
       if (opts.signal) addAbortSignal(opts.signal, body);
       return { meta: toMeta(row), body, range };
     }
@@ -166,8 +181,8 @@ export class FsStore implements ObjectStore {
     this.requireBucket(bucket);
     const keyBytes = Buffer.from(key, 'utf8');
     const removed = await this.commits.enqueue(() => this.db.deleteObject(bucket, keyBytes));
-    if (removed) this.unlinkLater(removed);
-    return removed !== undefined;
+    if (removed.blob) this.unlinkLater(removed.blob);
+    return removed.existed;
   }
 
   async copyObject(opts: CopyObjectOptions): Promise<ObjectMeta> {
@@ -175,14 +190,14 @@ export class FsStore implements ObjectStore {
     for (let race = 0; ; race++) {
       const source = this.requireObject(opts.sourceBucket, opts.sourceKey);
       this.requireBucket(opts.bucket);
+      const copy = { ...source, bucket: opts.bucket, key: Buffer.from(opts.key, 'utf8'), last_modified: Date.now() };
+      if (source.blob === null) return this.commitNewRow(copy, this.inlineBytes(source), opts.signal);
       const id = await this.blobs.copy(source.blob);
       if (!id) {
         this.assertReplaced(source, race);
         continue;
       }
-      const key = Buffer.from(opts.key, 'utf8');
-      const row = { ...source, bucket: opts.bucket, key, blob: id, last_modified: Date.now() };
-      return this.commitNewBlob(id, opts.signal, row);
+      return this.commitNewRow({ ...copy, blob: id }, undefined, opts.signal);
     }
   }
 
@@ -210,30 +225,53 @@ export class FsStore implements ObjectStore {
     return this.closing;
   }
 
+  /** The body into a blob file, or kept in memory when small enough to be stored inline. */
+  private async writeBytes(opts: PutObjectOptions): Promise<{ blob: string | null; inline?: Buffer; size: number; etag: string }> {
+    const mayBeSmall = opts.contentLength === undefined || opts.contentLength <= INLINE_MAX;
+    const small = mayBeSmall ? await readSmall(opts.body, opts.signal) : undefined;
+    if (small && 'data' in small) {
+      const { data } = small;
+      if (opts.contentLength !== undefined && data.length !== opts.contentLength) {
+        throw new ServiceError('IncompleteBody', `The body was ${data.length} bytes long; ${opts.contentLength} were announced.`);
+      }
+      return { blob: null, inline: data, size: data.length, etag: `"${createHash('md5').update(data).digest('hex')}"` };
+    }
+    const blob = await this.blobs.write(opts.body, opts, small?.started);
+    return { blob: blob.id, size: blob.size, etag: blob.etag };
+  }
+
   /**
-   * Commits a row naming a freshly written blob; on failure the blob is deleted.
-   * `check` runs inside the commit, before the write: what it throws refuses this row alone.
+   * Commits a new row whose bytes are a freshly written blob file (row.blob) or `inline`; when the commit
+   * fails the blob file is deleted. `check` runs inside the commit, before the write: what it throws refuses
+   * this row alone.
    */
-  private async commitNewBlob(
-    id: string,
-    signal: AbortSignal | undefined,
+  private async commitNewRow(
     row: ObjectRow,
+    inline: Buffer | undefined,
+    signal: AbortSignal | undefined,
     check: () => void = () => undefined,
   ): Promise<ObjectMeta> {
+    const blob = row.blob;
     try {
       signal?.throwIfAborted();
       const replaced = await this.commits.enqueue(() => {
         check();
-        return this.db.putObject(row);
+        return this.db.putObject({ ...row, blob: inline ? null : blob }, inline);
       });
-      if (replaced) this.unlinkLater(replaced);
+      if (replaced.blob) this.unlinkLater(replaced.blob);
       return toMeta(row);
     } catch (err) {
-      await this.blobs.remove(id).catch(() => undefined);
+      if (blob) await this.blobs.remove(blob).catch(() => undefined);
       throw err;
     } finally {
-      this.blobs.release(id);
+      if (blob) this.blobs.release(blob);
     }
+  }
+
+  private inlineBytes(row: ObjectRow): Buffer {
+    const data = row.inline_id === null ? undefined : this.db.inlineData(row.inline_id);
+    if (!data) throw new ServiceError('InternalError', `The data of "${row.key.toString('utf8')}" is missing from the fs store.`);
+    return data;
   }
 
   private unlinkLater(id: string): void {
