@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { bucketCommand } from './bucket.js';
 import { DEFAULT_ENDPOINT } from './context.js';
 import { ROOT_EPILOG } from './help.js';
+import { keysCommand } from './keys.js';
 import { objectCommand } from './object.js';
 import { runProgram } from './run.js';
 import { serveCommand } from './serve.js';
@@ -30,6 +31,7 @@ const program = new Command('s3gate')
   .addCommand(serveCommand('serve'))
   .addCommand(bucketCommand())
   .addCommand(objectCommand())
+  .addCommand(keysCommand())
   .addHelpText('after', ROOT_EPILOG)
   .showHelpAfterError('(add --help for usage)');
 showGlobals(program);
