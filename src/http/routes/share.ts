@@ -5,8 +5,9 @@
  * kept headers). The token is the credential, so these routes are public (the access-key hook skips
  * them), and refusals are 403 AccessDenied with the reason. Errors are v1's JSON shape.
  *
- * The token never reaches a log: Fastify's request serializer gets the URL with the token's MAC cut off,
- * and the answers ask browsers not to pass the URL on (Referrer-Policy) nor caches to keep it.
+ * The token never reaches a log: no message names it, and a line that logs the request (Fastify's own
+ * request logging, off in app.ts for one line per request) gets the URL with the token's MAC cut off. The
+ * answers ask browsers not to pass the URL on (Referrer-Policy) and caches not to keep it.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
