@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics, RequestSample } from './registry.js';
 
 /** Route label of requests that matched no route: one value, so that scanners cannot grow the label set. */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 /** nginx's status for a client that closed the connection before the answer began. */
 const CLIENT_CLOSED = 499;
