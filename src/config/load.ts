@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { protectedModeProblem } from '../auth/protected.js';
 import { AUTH_ENV_SETTINGS, mergeKeysFile, redactedAuth } from './auth.js';
+import { NETWORK_ENV_SETTINGS } from './network.js';
 import { OPS_ENV_SETTINGS } from './ops.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -34,6 +35,7 @@ export const ENV_SETTINGS: Readonly<Record<string, string>> = {
   S3GATE_LINKS_SYSTEM_BUCKET: 'links.systemBucket',
   S3GATE_LINKS_PUBLIC_URL: 'links.publicUrl',
   ...OPS_ENV_SETTINGS,
+  ...NETWORK_ENV_SETTINGS,
   ...AUTH_ENV_SETTINGS,
 };
 

@@ -7,23 +7,8 @@ import { S3_STORE_DEFAULTS } from '../storage/s3/options.js';
 import { authSchema } from './auth.js';
 import { opsShape } from './ops.js';
 import { linksSchema } from './links.js';
-import { parseSize } from './sizes.js';
-
-const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const bytes = typeof value === 'number' ? value : parseSize(value);
-  if (bytes === undefined || !Number.isSafeInteger(bytes) || bytes < 0) {
-    ctx.addIssue({ code: 'custom', message: `not a byte size: "${String(value)}" (try 5GiB or 1048576)` });
-    return z.NEVER;
-  }
-  return bytes;
-});
-
-const bool = z.union([
-  z.boolean(),
-  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes'),
-]);
-
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+import { networkShape } from './network.js';
+import { bool, int, size } from './fields.js';
 
 const s3Schema = z
   .object({
@@ -65,6 +50,7 @@ export const configSchema = z
     /** Access keys (DESIGN.md §4); none: an open service, kept on loopback by protected mode. */
     auth: authSchema.prefault({}),
     ...opsShape,
+    ...networkShape,
   })
   .strict();
 
