@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { installAuth } from './auth/hook.js';
 import type { Config } from './config/schema.js';
 import { sendJsonError, sendTextError } from './http/errors.js';
+import { nodeServerOptions, registerHardening } from './http/hardening/index.js';
 import { healthRoutes } from './http/routes/health.js';
 import { registerShareLinks } from './http/routes/share.js';
 import { tutorialRoutes } from './http/routes/tutorial.js';
@@ -31,6 +32,7 @@ export async function buildApp({ config, store: rawStore, logger }: AppDeps): Pr
     // one line per request instead, with its route pattern (metrics/requests.ts)
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
+    ...nodeServerOptions(config, logger), // HTTPS, head size, timeouts (src/http/hardening/server-options.ts)
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // on close: idle keep-alive sockets go at once, in-flight requests finish (graceful drain)
     forceCloseConnections: 'idle',
@@ -47,6 +49,7 @@ export async function buildApp({ config, store: rawStore, logger }: AppDeps): Pr
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  await registerHardening(app, config); // before auth: CORS preflights, URL length, rate limits
   installAuth(app, config.auth); // before every route: each one is authenticated unless public
   app.setErrorHandler(sendTextError);
   app.setNotFoundHandler((request, reply) => {

@@ -1,8 +1,9 @@
-/** Runs the service in this process: store → app → listen, with a graceful drain on SIGTERM/SIGINT. */
+/** Runs the service in this process: store → app → listen; SIGTERM/SIGINT drain gracefully, SIGHUP reloads TLS. */
 import { buildApp } from './app.js';
 import { anonymousWarning } from './auth/protected.js';
 import { redactedConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { reloadTls } from './http/tls.js';
 import { createLogger, exitOnUncaughtErrors } from './logger.js';
 import { createStore } from './storage/create.js';
 
@@ -16,6 +17,8 @@ export async function serve(config: Config): Promise<void> {
 
   const store = await createStore(config);
   const app = await buildApp({ config, store, logger });
+  // before the start line: whoever reads it may signal at once (and SIGHUP's default is to exit)
+  process.on('SIGHUP', () => reloadTls(app.server, config.tls, logger)); // a new certificate, no dropped connection
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, config: redactedConfig(config) }, `s3gate listening on ${address} (${store.kind} store)`);
   const anonymous = anonymousWarning(config);

@@ -17,11 +17,16 @@ export const ERROR_STATUS = {
   NoSuchKey: 404,
   NotFound: 404,
   MethodNotAllowed: 405,
+  RequestTimeout: 408,
   BucketAlreadyExists: 409,
   BucketNotEmpty: 409,
   PreconditionFailed: 412,
   EntityTooLarge: 413,
+  UriTooLong: 414,
   InvalidRange: 416,
+  /** Rate limited (S3 says 503 SlowDown; HTTP clients expect 429 with Retry-After). */
+  TooManyRequests: 429,
+  RequestHeaderFieldsTooLarge: 431,
   InternalError: 500,
   ServiceUnavailable: 503,
 } as const satisfies Record<string, number>;

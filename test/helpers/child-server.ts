@@ -38,7 +38,7 @@ export function spawnServer(env: Record<string, string>, opts: { cwd?: string; a
       reject(new Error(`server did not start in 20 s:\n${out}`));
     }, 20_000);
     const check = () => {
-      const match = /"address":"(http:\/\/[^"]+)"/.exec(out);
+      const match = /"address":"(https?:\/\/[^"]+)"/.exec(out);
       if (match?.[1]) {
         clearTimeout(timer);
         proc.stdout.off('data', check);

@@ -1,0 +1,32 @@
+/**
+ * The main listener's defences (issue 4, point 5): nodeServerOptions() shapes the Node server (HTTPS, head
+ * size, timeouts), registerHardening() adds the per-request checks. The README's Security section says why
+ * each default is what it is.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config/schema.js';
+import { ServiceError } from '../../errors/codes.js';
+import { registerCors } from './cors.js';
+import { sendFaceError } from './face.js';
+import { registerRateLimits } from './rate-limit.js';
+import { guardSlowClients } from './slow-clients.js';
+
+export { nodeServerOptions } from './server-options.js';
+
+/** 414 for a request target over the limit, whatever route it would reach (or none). */
+function refuseLongUrls(max: number) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const length = request.raw.url?.length ?? 0;
+    if (length <= max) return;
+    const err = new ServiceError('UriTooLong', `The request target is ${length} bytes long; the limit is ${max}.`);
+    return sendFaceError(err, request, reply);
+  };
+}
+
+/** Call on the root instance, before the authentication hook and the routes: the order of these hooks matters. */
+export async function registerHardening(app: FastifyInstance, config: Config): Promise<void> {
+  guardSlowClients(app.server, config.limits, app.log);
+  await registerCors(app, config.cors); // first: a preflight is answered before anything can refuse it
+  app.addHook('onRequest', refuseLongUrls(config.limits.maxUrlLength));
+  await registerRateLimits(app, config.rateLimit);
+}

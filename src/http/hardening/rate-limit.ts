@@ -1,0 +1,63 @@
+/**
+ * Rate limits, with @fastify/rate-limit's counters (fixed windows, in process memory): every request counts
+ * against its client address, before authentication, so that guessing secrets is limited too; a request
+ * made with an access key also counts against that key, from whatever address it comes. Over a limit:
+ * 429 with Retry-After, in the face's error shape. Health checks are never limited.
+ */
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RateLimitSettings } from '../../config/network.js';
+import { ServiceError } from '../../errors/codes.js';
+import { sendFaceError } from './face.js';
+
+/** Routes a load balancer or orchestrator polls: limiting them would take a healthy instance out. */
+const EXEMPT_ROUTES = new Set(['/healthz', '/readyz']);
+
+/** Counters kept (least recently used go first): enough for this many distinct addresses and keys per window. */
+const COUNTERS = 50_000;
+
+type Check = ReturnType<FastifyInstance['createRateLimit']>;
+
+/** The counter a request's address goes to: IPv6 clients by /64, as one host usually holds a whole /64. */
+export function addressCounter(request: FastifyRequest): string {
+  return `address:${rateLimit.normalizeIP(request.ip, 64)}`;
+}
+
+/** The counter a request's access key goes to, or undefined for an anonymous request. */
+export function keyCounter(request: FastifyRequest): string | undefined {
+  return request.principal ? `key:${request.principal.keyId}` : undefined;
+}
+
+function limiter(check: Check, settings: RateLimitSettings, who: (request: FastifyRequest) => string) {
+  const window = `${settings.windowMs / 1000} s`;
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.routeOptions.url !== undefined && EXEMPT_ROUTES.has(request.routeOptions.url)) return;
+    const result = await check(request);
+    if (result.isAllowed || !result.isExceeded) return;
+    reply.header('retry-after', String(result.ttlInSeconds));
+    const message = `Too many requests ${who(request)}: the limit is ${result.max} per ${window}. Retry in ${result.ttlInSeconds} s.`;
+    return sendFaceError(new ServiceError('TooManyRequests', message), request, reply);
+  };
+}
+
+/** Call on the root instance before the authentication hook and the routes. */
+export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<void> {
+  if (settings.perAddress === 0 && settings.perKey === 0) return;
+  await app.register(rateLimit, { global: false, cache: COUNTERS });
+  const timeWindow = settings.windowMs;
+  if (settings.perAddress > 0) {
+    const check = app.createRateLimit({ keyGenerator: addressCounter, max: settings.perAddress, timeWindow });
+    app.addHook('onRequest', limiter(check, settings, (r) => `from ${r.ip}`));
+  }
+  if (settings.perKey > 0) {
+    const check = app.createRateLimit({
+      // anonymous requests are left to the address limit
+      keyGenerator: (request) => keyCounter(request) ?? '',
+      allowList: (request) => keyCounter(request) === undefined,
+      max: settings.perKey,
+      timeWindow,
+    });
+    // after authentication (an onRequest hook) has named the key, before the body is read or validated
+    app.addHook('preValidation', limiter(check, settings, (r) => `with access key ${r.principal?.keyId ?? ''}`));
+  }
+}
