@@ -38,10 +38,6 @@ declare module 'fastify' {
     /** Set by registerShareLinks; the v1 link routes use it. */
     shareLinks?: ShareLinks;
   }
-  interface FastifyContextConfig {
-    /** Served without an access key (also declared by the auth hook, src/auth/hook.ts). */
-    public?: boolean;
-  }
 }
 
 export const SHARE_PREFIX = '/s/';
