@@ -3,7 +3,7 @@
  * size, timeouts), registerHardening() adds the per-request checks. The README's Security section says why
  * each default is what it is.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Config } from '../../config/schema.js';
 import { ServiceError } from '../../errors/codes.js';
 import { registerCors } from './cors.js';
@@ -13,13 +13,12 @@ import { guardSlowClients } from './slow-clients.js';
 
 export { nodeServerOptions } from './server-options.js';
 
-/** 414 for a request target over the limit, whatever route it would reach (or none). */
+/** 414 for a request target over the limit, whatever route it would reach (or none). Callback style: no promise per request. */
 function refuseLongUrls(max: number) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const length = request.raw.url?.length ?? 0;
-    if (length <= max) return;
-    const err = new ServiceError('UriTooLong', `The request target is ${length} bytes long; the limit is ${max}.`);
-    return sendFaceError(err, request, reply);
+    if (length <= max) return done();
+    sendFaceError(new ServiceError('UriTooLong', `The request target is ${length} bytes long; the limit is ${max}.`), request, reply);
   };
 }
 

@@ -28,14 +28,16 @@ export function keyCounter(request: FastifyRequest): string | undefined {
   return request.principal ? `key:${request.principal.keyId}` : undefined;
 }
 
-function limiter(check: Check, settings: RateLimitSettings, who: (request: FastifyRequest) => string) {
+/** A hook counting the requests `who` names (an address, a key); undefined: not counted here. */
+function limiter(check: Check, settings: RateLimitSettings, who: (request: FastifyRequest) => string | undefined) {
   const window = `${settings.windowMs / 1000} s`;
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.routeOptions.url !== undefined && EXEMPT_ROUTES.has(request.routeOptions.url)) return;
+    const caller = who(request);
+    if (caller === undefined || (request.routeOptions.url !== undefined && EXEMPT_ROUTES.has(request.routeOptions.url))) return;
     const result = await check(request);
     if (result.isAllowed || !result.isExceeded) return;
     reply.header('retry-after', String(result.ttlInSeconds));
-    const message = `Too many requests ${who(request)}: the limit is ${result.max} per ${window}. Retry in ${result.ttlInSeconds} s.`;
+    const message = `Too many requests ${caller}: the limit is ${result.max} per ${window}. Retry in ${result.ttlInSeconds} s.`;
     return sendFaceError(new ServiceError('TooManyRequests', message), request, reply);
   };
 }
@@ -50,14 +52,10 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
     app.addHook('onRequest', limiter(check, settings, (r) => `from ${r.ip}`));
   }
   if (settings.perKey > 0) {
-    const check = app.createRateLimit({
-      // anonymous requests are left to the address limit
-      keyGenerator: (request) => keyCounter(request) ?? '',
-      allowList: (request) => keyCounter(request) === undefined,
-      max: settings.perKey,
-      timeWindow,
-    });
-    // after authentication (an onRequest hook) has named the key, before the body is read or validated
-    app.addHook('preValidation', limiter(check, settings, (r) => `with access key ${r.principal?.keyId ?? ''}`));
+    const check = app.createRateLimit({ keyGenerator: (request) => keyCounter(request) ?? '', max: settings.perKey, timeWindow });
+    // after authentication (an onRequest hook) has named the key, before the body is read or validated;
+    // anonymous requests are left to the address limit
+    const withKey = (r: FastifyRequest) => (r.principal ? `with access key ${r.principal.keyId}` : undefined);
+    app.addHook('preValidation', limiter(check, settings, withKey));
   }
 }
