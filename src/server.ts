@@ -17,12 +17,6 @@ export async function serve(config: Config): Promise<void> {
 
   const store = await createStore(config);
   const app = await buildApp({ config, store, logger });
-  // before the start line: whoever reads it may signal at once (and SIGHUP's default is to exit)
-  process.on('SIGHUP', () => reloadTls(app.server, config.tls, logger)); // a new certificate, no dropped connection
-  const address = await app.listen({ host: config.host, port: config.port });
-  logger.info({ address, config: redactedConfig(config) }, `s3gate listening on ${address} (${store.kind} store)`);
-  const anonymous = anonymousWarning(config);
-  if (anonymous) logger.warn(anonymous);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -46,6 +40,12 @@ export async function serve(config: Config): Promise<void> {
         process.exit(1);
       });
   };
+  // before the start line: whoever reads it may signal at once (and the default action of each is to exit)
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGHUP', () => reloadTls(app.server, config.tls, logger)); // a new certificate, no dropped connection
+  const address = await app.listen({ host: config.host, port: config.port });
+  logger.info({ address, config: redactedConfig(config) }, `s3gate listening on ${address} (${store.kind} store)`);
+  const anonymous = anonymousWarning(config);
+  if (anonymous) logger.warn(anonymous);
 }
