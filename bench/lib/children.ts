@@ -36,12 +36,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** s3gate itself (dist/src/main.js) with the given S3GATE_* settings, logging warnings only; ready when /healthz answers. */
+/**
+ * s3gate itself (dist/src/main.js) with the given S3GATE_* settings, logging warnings only and without the
+ * per-address rate limit (one load generator on one address is what it exists to stop); ready when /healthz answers.
+ */
 export async function startS3gate(env: Record<string, string>): Promise<Child> {
   const port = await freePort();
   const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
   const proc = spawn(process.execPath, [main], {
-    env: { PATH: process.env['PATH'], S3GATE_PORT: String(port), S3GATE_LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env['PATH'], S3GATE_PORT: String(port), S3GATE_LOG_LEVEL: 'warn', S3GATE_RATE_LIMIT_PER_ADDRESS: '0', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const origin = `http://127.0.0.1:${port}`;

@@ -12,14 +12,10 @@
 import Database from 'better-sqlite3';
 import { ServiceError } from '../../errors/codes.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-const SCHEMA = `
-CREATE TABLE buckets (
-  name TEXT NOT NULL PRIMARY KEY,
-  created_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE objects (
+const OBJECTS_TABLE = (name: string) => `
+CREATE TABLE ${name} (
   bucket TEXT NOT NULL,
   key BLOB NOT NULL,
   blob TEXT,
@@ -34,13 +30,35 @@ CREATE TABLE objects (
   metadata TEXT NOT NULL,
   PRIMARY KEY (bucket, key),
   CHECK ((blob IS NULL) <> (inline_id IS NULL))
-) WITHOUT ROWID;
+) WITHOUT ROWID;`;
+
+const INLINE_AND_INDEX = `
 CREATE INDEX objects_blob ON objects (blob);
 CREATE TABLE inline_data (
   id INTEGER PRIMARY KEY,
   data BLOB NOT NULL
 );
-PRAGMA user_version = ${SCHEMA_VERSION};
+PRAGMA user_version = ${SCHEMA_VERSION};`;
+
+const SCHEMA = `
+CREATE TABLE buckets (
+  name TEXT NOT NULL PRIMARY KEY,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+${OBJECTS_TABLE('objects')}
+${INLINE_AND_INDEX}
+`;
+
+/** Version 1 had every object in a blob file (no inline_id, blob NOT NULL): rebuild the table, keep the rows. */
+const MIGRATE_FROM_1 = `
+${OBJECTS_TABLE('objects_v2')}
+INSERT INTO objects_v2 (bucket, key, blob, inline_id, size, etag, last_modified, content_type,
+    cache_control, content_disposition, content_encoding, metadata)
+  SELECT bucket, key, blob, NULL, size, etag, last_modified, content_type,
+    cache_control, content_disposition, content_encoding, metadata FROM objects;
+DROP TABLE objects;
+ALTER TABLE objects_v2 RENAME TO objects;
+${INLINE_AND_INDEX}
 `;
 
 export interface BucketRow {
@@ -131,6 +149,7 @@ export class MetaDb {
       db.exec('BEGIN EXCLUSIVE');
       const version = db.pragma('user_version', { simple: true });
       if (version === 0) db.exec(SCHEMA);
+      else if (version === 1) db.exec(MIGRATE_FROM_1);
       else if (version !== SCHEMA_VERSION) {
         throw new ServiceError(
           'ServiceUnavailable',
