@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 /** `npm start` entry: the service with its flags (`node dist/src/main.js --help`); the CLI is src/cli/index.ts. */
 import { serveCommand } from './cli/serve.js';
 import { runProgram } from './cli/run.js';

@@ -27,6 +27,9 @@ export async function startChild(script: string, args: string[], nodeFlags: stri
   };
 }
 
+/** How the service is started in production (package.json, deploy/): see the README, "Memory". */
+const SERVICE_NODE_FLAG = '--max-semi-space-size=2';
+
 /** A free loopback port: bound, then released. */
 export async function freePort(): Promise<number> {
   const probe = net.createServer();
@@ -43,7 +46,7 @@ export async function freePort(): Promise<number> {
 export async function startS3gate(env: Record<string, string>): Promise<Child> {
   const port = await freePort();
   const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
-  const proc = spawn(process.execPath, [main], {
+  const proc = spawn(process.execPath, [SERVICE_NODE_FLAG, main], {
     env: { PATH: process.env['PATH'], S3GATE_PORT: String(port), S3GATE_LOG_LEVEL: 'warn', S3GATE_RATE_LIMIT_PER_ADDRESS: '0', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 /** The `s3gate` command: `serve` runs the service; `bucket` and `object` talk to a running one over REST API v1. */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';

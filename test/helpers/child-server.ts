@@ -23,7 +23,8 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export function spawnServer(env: Record<string, string>, opts: { cwd?: string; args?: string[] } = {}): Promise<ChildServer> {
-  const proc = spawn(process.execPath, [MAIN, ...(opts.args ?? [])], {
+  // with the V8 flag of `npm start` and deploy/ (README, "Memory"), so memory is measured as run
+  const proc = spawn(process.execPath, ['--max-semi-space-size=2', MAIN, ...(opts.args ?? [])], {
     cwd: opts.cwd,
     env: cleanEnv({ S3GATE_PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
