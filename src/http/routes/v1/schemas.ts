@@ -78,10 +78,13 @@ function codesOf(status: number): string {
   return `Error: ${codes.join(', ')}`;
 }
 
-/** The error answers a route may give: 400, 401, 403 (access keys), 500 and 503 always, and the listed ones. */
+/**
+ * The error answers a route may give: always 400, 401, 403 (access keys), 408/414/429/431 (the hardening
+ * limits, which answer before any route runs), 500 and 503; and the listed ones.
+ */
 export function errorResponses(...statuses: number[]): Record<number, ReturnType<typeof errorRef>> {
   const out: Record<number, ReturnType<typeof errorRef>> = {};
-  for (const status of [400, 401, 403, ...statuses, 500, 503]) out[status] = errorRef(codesOf(status));
+  for (const status of [400, 401, 403, 408, 414, 429, 431, ...statuses, 500, 503]) out[status] = errorRef(codesOf(status));
   return out;
 }
 
