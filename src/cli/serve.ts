@@ -19,6 +19,8 @@ const FLAGS: Array<[flag: string, path: string, help: string]> = [
   ['--s3-region <region>', 's3.region', 'S3 region (S3GATE_S3_REGION, default us-east-1)'],
   ['--s3-force-path-style <bool>', 's3.forcePathStyle', 'path-style bucket URLs (S3GATE_S3_FORCE_PATH_STYLE)'],
   ['--s3-ca-file <file>', 's3.caFile', 'extra CA bundle (PEM) to trust (S3GATE_S3_CA_FILE)'],
+  ['--tls-cert-file <file>', 'tls.certFile', 'serve HTTPS with this certificate chain, PEM (S3GATE_TLS_CERT_FILE)'],
+  ['--tls-key-file <file>', 'tls.keyFile', 'and this private key, PEM (S3GATE_TLS_KEY_FILE)'],
 ];
 
 export const SERVE_DESCRIPTION = 'Serve buckets and objects over HTTP from local disk or an S3-compatible store.';

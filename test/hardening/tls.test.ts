@@ -119,6 +119,20 @@ describe('TLS', () => {
     }
   });
 
+  it('takes the certificate and key from --tls-cert-file and --tls-key-file too', async () => {
+    const server = await spawnServer(
+      { S3GATE_DATA_DIR: join(dir, 'data-flags') },
+      { args: ['--tls-cert-file', first.certFile, '--tls-key-file', first.keyFile] },
+    );
+    try {
+      assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(await peerFingerprint(server.url, [first.cert]), loadTlsPair(first).summary.fingerprint256);
+    } finally {
+      server.proc.kill('SIGTERM');
+      assert.equal(await server.exited, 0, server.output());
+    }
+  });
+
   it('reloads the certificate on SIGHUP without dropping connections, and keeps it when the new pair is bad', async () => {
     const certFile = join(dir, 'live.crt');
     const keyFile = join(dir, 'live.key');
