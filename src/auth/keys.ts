@@ -73,6 +73,11 @@ export class Keyring {
     return this.entries.size;
   }
 
+  /** The key with this id as configured now (for checks that need no secret: a share link's creator). */
+  principalOf(keyId: string): Principal | undefined {
+    return this.entries.get(keyId)?.principal;
+  }
+
   /**
    * The principal when `secret` is the key's secret, else undefined. Digests of equal length are compared
    * with timingSafeEqual, so the time taken says nothing about how much of the secret was right.

@@ -27,7 +27,7 @@ export interface NewLink {
 /** How many records a listing reads from the store at once. */
 const LIST_READS = 16;
 
-function denied(reason: string): ServiceError {
+export function denied(reason: string): ServiceError {
   return new ServiceError('AccessDenied', `Share link refused: ${reason}.`);
 }
 

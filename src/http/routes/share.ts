@@ -14,7 +14,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../../config/schema.js';
 import { hideSystemBucket } from '../../links/hidden-store.js';
-import type { LinkRecord } from '../../links/record.js';
+import { assertCreatorStillAllows } from '../../links/creator.js';
+import type { LinkKind, LinkRecord } from '../../links/record.js';
 import { LinkService } from '../../links/service.js';
 import { SystemArea, systemBucketFor } from '../../links/system-area.js';
 import { redactedToken } from '../../links/tokens.js';
@@ -71,25 +72,31 @@ async function shareRoutes(fastify: FastifyInstance, { service, store, maxObject
     reply.header('referrer-policy', 'no-referrer'); // a page behind the link must not leak its URL onwards
     reply.header('cache-control', 'private, no-store'); // revocation and use limits hold only if no cache answers
   });
+  /** The link of the request's token, refused unless it and its creator's key allow `kind` now. */
+  const resolve = async (request: FastifyRequest<{ Params: { '*': string } }>, kind: LinkKind) => {
+    const link = await service.resolve(request.params['*'], kind);
+    assertCreatorStillAllows(request.server.accessKeys, link);
+    return link;
+  };
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const route = { config: { public: true }, logSerializers: { req: redactedRequest } };
   const readSchema = { hide: true, params: TokenParams, querystring: ReadQuery, headers: ReadHeaders };
 
   app.get(`${SHARE_PREFIX}*`, { ...route, exposeHeadRoute: false, schema: readSchema }, async (request, reply) => {
-    const link = await service.resolve(request.params['*'], 'download');
+    const link = await resolve(request, 'download');
     const ctx = readContext(link.key, request.query.download, request.headers);
     // a use is counted when bytes go out: not for a HEAD, a 304, a 412 or a 416
     return sendObject(store, whereOf(link, request, reply), reply, ctx, () => service.reserveUse(link));
   });
 
   app.head(`${SHARE_PREFIX}*`, { ...route, schema: readSchema }, async (request, reply) => {
-    const link = await service.resolve(request.params['*'], 'download');
+    const link = await resolve(request, 'download');
     const ctx = readContext(link.key, request.query.download, request.headers);
     return sendObjectHead(store, whereOf(link, request, reply), reply, ctx);
   });
 
   app.put(`${SHARE_PREFIX}*`, { ...route, schema: { hide: true, params: TokenParams, headers: WriteHeaders } }, async (request, reply) => {
-    const link = await service.resolve(request.params['*'], 'upload');
+    const link = await resolve(request, 'upload');
     await service.reserveUse(link); // before the body, so that concurrent uploads cannot exceed the limit
     let meta;
     try {
