@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { MetaDb, type ObjectRow } from '../src/storage/fs/db.js';
 import { openFsStore } from '../src/storage/fs/index.js';
 import type { ObjectStore } from '../src/storage/types.js';
+import { indexOnlyRow } from '../test/helpers/rows.js';
 
 export interface ListingResult {
   keys: number;
@@ -22,22 +23,7 @@ const FOLDERS = 1000;
 const keyOf = (i: number) => `f${String(i % FOLDERS).padStart(4, '0')}/${String(i).padStart(8, '0')}`;
 
 function* rows(count: number): Generator<ObjectRow> {
-  for (let i = 0; i < count; i++) {
-    yield {
-      bucket: 'bench',
-      key: Buffer.from(keyOf(i)),
-      blob: '0'.repeat(32),
-      inline_id: null,
-      size: 1,
-      etag: '"0"',
-      last_modified: 0,
-      content_type: 'application/octet-stream',
-      cache_control: null,
-      content_disposition: null,
-      content_encoding: null,
-      metadata: '{}',
-    };
-  }
+  for (let i = 0; i < count; i++) yield indexOnlyRow('bench', keyOf(i));
 }
 
 async function median(runs: number, fn: () => unknown): Promise<number> {

@@ -12,27 +12,13 @@ import { isServiceError } from '../../src/errors/codes.js';
 import { MetaDb, type ObjectRow } from '../../src/storage/fs/db.js';
 import { openFsStore, type FsStore } from '../../src/storage/fs/index.js';
 import type { ListObjectsOptions } from '../../src/storage/types.js';
+import { indexOnlyRow } from '../helpers/rows.js';
 
 const LOGS = 150_000;
 const DIRS = 100;
 const pad = (i: number, width: number) => String(i).padStart(width, '0');
 
-function row(key: string): ObjectRow {
-  return {
-    bucket: 'big',
-    key: Buffer.from(key),
-    blob: '0'.repeat(32),
-    inline_id: null,
-    size: key.length,
-    etag: '"0"',
-    last_modified: 0,
-    content_type: 'application/octet-stream',
-    cache_control: null,
-    content_disposition: null,
-    content_encoding: null,
-    metadata: '{}',
-  };
-}
+const row = (key: string): ObjectRow => indexOnlyRow('big', key, key.length);
 
 /** 150k keys in logs/, 100 folders of 400 keys + a sub-folder of 100, and two keys at the top: 200,002. */
 function* rows(): Generator<ObjectRow> {
