@@ -122,6 +122,18 @@ for (const target of storesUnderTest()) {
       }
     });
 
+    it('refuses kept headers that are not US-ASCII with 400 (as S3 would), storing nothing', async () => {
+      const answer = await rawUpload(`${server.url}${API}/${bucket}/latin1`, [Buffer.from('x')], {
+        'content-length': 1,
+        'cache-control': 'max-age=60, caf\xe9',
+      });
+      assert.equal(answer.status, 400);
+      assert.match(answer.body, /cache-control must be US-ASCII/);
+      const head = await request(`${server.url}${API}/${bucket}/latin1`);
+      assert.equal(head.statusCode, 404);
+      await head.body.dump();
+    });
+
     it('answers unknown routes with 404 and wrong methods with 405', async () => {
       await expectError('GET', '/nothing-here', 404, /No route/);
       await expectError('GET', '/amazons3/elsewhere', 404, /No route/);

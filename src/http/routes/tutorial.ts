@@ -15,6 +15,7 @@ import { sendTextError } from '../errors.js';
 import { isMediaType, storedObjectHeaders } from '../media-type.js';
 import { requestSignal } from '../request-signal.js';
 import { allowOnly } from './methods.js';
+import { keptHeaders } from './v1/metadata.js';
 
 export interface TutorialOptions {
   store: ObjectStore;
@@ -125,19 +126,13 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
   app.post('/:bucket/*', async (request, reply) => {
     const { bucket, key } = objectOf(request);
     assertAllowed(request, 'write', bucket, key);
+    const kept = keptHeaders(request.headers); // before the body: a bad header must not cost an upload
     const body = limitedBody(request, opts.maxObjectSize);
-    const header = (name: string) => {
-      const value = request.headers[name];
-      return typeof value === 'string' && value !== '' ? value : undefined;
-    };
     await store.putObject({
       bucket,
       key,
       body,
-      contentType: header('content-type'),
-      cacheControl: header('cache-control'),
-      contentDisposition: header('content-disposition'),
-      contentEncoding: header('content-encoding'),
+      ...kept,
       contentLength: declaredLength(request),
       signal: requestSignal(request, reply),
     });
