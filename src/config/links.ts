@@ -1,6 +1,12 @@
-/** Share-link settings (src/links/): where their state lives on the s3 store, and the base of the URLs handed out. */
+/**
+ * Share-link settings (src/links/): where their state lives on the s3 store, the base of the URLs handed
+ * out, and the sweep that removes ended links' records (src/links/sweep.ts).
+ */
 import { z } from 'zod';
 import { bucketNameProblem } from '../storage/names.js';
+import { int } from './fields.js';
+
+const DAY_MS = 86_400_000;
 
 export const DEFAULT_SYSTEM_BUCKET = 's3gate-system';
 
@@ -16,5 +22,12 @@ export const linksSchema = z
       }),
     /** Base URL of the links handed out (https://files.example.com); default: the origin the request came to. */
     publicUrl: z.url().optional(),
+    /** How often ended links are swept from the store (the first sweep at start); 0 = never. */
+    sweepIntervalMs: int(0, 7 * DAY_MS).default(3_600_000),
+    /**
+     * How long an ended link (expired, revoked, used up) is kept before a sweep removes it: meanwhile a use
+     * is told why it ended and listings show it; afterwards its token is "not a valid link" and its id 404.
+     */
+    keepEndedMs: int(0, 365 * DAY_MS).default(DAY_MS),
   })
   .strict();

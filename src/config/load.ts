@@ -34,6 +34,8 @@ export const ENV_SETTINGS: Readonly<Record<string, string>> = {
   S3GATE_S3_QUEUE_SIZE: 's3.queueSize',
   S3GATE_LINKS_SYSTEM_BUCKET: 'links.systemBucket',
   S3GATE_LINKS_PUBLIC_URL: 'links.publicUrl',
+  S3GATE_LINKS_SWEEP_INTERVAL_MS: 'links.sweepIntervalMs',
+  S3GATE_LINKS_KEEP_ENDED_MS: 'links.keepEndedMs',
   ...OPS_ENV_SETTINGS,
   ...NETWORK_ENV_SETTINGS,
   ...AUTH_ENV_SETTINGS,

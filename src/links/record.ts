@@ -41,6 +41,20 @@ export function stateOf(link: LinkRecord, now: number): LinkState {
   return 'active';
 }
 
+/**
+ * When the link stopped working for good (ms since the epoch), or undefined while it works or may work
+ * again. Revocation and expiry are final. Used up is not quite: a failed upload gives its use back
+ * (service.ts), so it counts from `lastWritten`, the store's time of the record's last change (the use
+ * that spent it), and only a record left alone that long is taken as ended.
+ */
+export function endedAt(link: LinkRecord, lastWritten: number, now: number): number | undefined {
+  const ends: number[] = [];
+  if (link.revokedAt !== null) ends.push(Date.parse(link.revokedAt));
+  if (link.expiresAt !== null && now >= Date.parse(link.expiresAt)) ends.push(Date.parse(link.expiresAt));
+  if (link.maxUses !== null && link.uses >= link.maxUses) ends.push(lastWritten);
+  return ends.length > 0 ? Math.min(...ends) : undefined;
+}
+
 /** Why the link cannot be used now, in the words its 403 answer gives; undefined when it can. */
 export function refusalOf(link: LinkRecord, now: number): string | undefined {
   switch (stateOf(link, now)) {

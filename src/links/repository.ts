@@ -7,6 +7,9 @@
  * The marker is written before the record: a crash between leaves a marker without a record, which listings
  * skip, never a link that its bucket's listing misses. Every change to a record is a compare-and-swap on its
  * ETag, retried with a growing random pause when another request or instance changed it first.
+ *
+ * Removal (the sweep, sweep.ts) goes the other way, marker first: a crash between leaves a record without
+ * its marker, which the next sweep finds and removes, never a marker that nothing would ever remove.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isServiceError, ServiceError } from '../errors/codes.js';
@@ -25,6 +28,12 @@ const LONGEST_PAUSE_MS = 200;
 const recordKey = (id: string) => `${RECORDS}${id}${RECORD_SUFFIX}`;
 const markerPrefix = (bucket: string) => `${BY_BUCKET}${bucket}/`;
 
+/** A record with the store's time of its last write. */
+export interface StoredLink {
+  link: LinkRecord;
+  lastModified: Date;
+}
+
 export class LinkRepository {
   constructor(private readonly area: SystemArea) {}
 
@@ -35,6 +44,16 @@ export class LinkRepository {
 
   async get(id: string): Promise<LinkRecord | undefined> {
     return (await this.read(id))?.link;
+  }
+
+  async getStored(id: string): Promise<StoredLink | undefined> {
+    return this.read(id);
+  }
+
+  /** Deletes the link's marker and record; whether the record was still there (another sweep may be first). */
+  async remove(link: LinkRecord): Promise<boolean> {
+    await this.area.delete(`${markerPrefix(link.bucket)}${link.id}`);
+    return this.area.delete(recordKey(link.id));
   }
 
   /**
@@ -67,11 +86,11 @@ export class LinkRepository {
     return { ids, nextCursor: page.nextCursor };
   }
 
-  private async read(id: string): Promise<{ link: LinkRecord; etag: string } | undefined> {
+  private async read(id: string): Promise<(StoredLink & { etag: string }) | undefined> {
     const found = await this.area.read(recordKey(id));
     if (!found) return undefined;
     const parsed = LinkRecordSchema.safeParse(found.value);
     if (!parsed.success) throw new ServiceError('InternalError', `The record of the share link ${id} is damaged.`);
-    return { link: parsed.data, etag: found.etag };
+    return { link: parsed.data, etag: found.etag, lastModified: found.lastModified };
   }
 }

@@ -24,6 +24,8 @@ const MAX_DOCUMENT_BYTES = 64 * 1024;
 export interface Versioned<T> {
   value: T;
   etag: string;
+  /** When the store last wrote it. */
+  lastModified: Date;
 }
 
 export interface WriteCondition {
@@ -65,7 +67,8 @@ export class SystemArea {
       chunks.push(chunk);
     }
     try {
-      return { value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown, etag: got.meta.etag };
+      const value = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+      return { value, etag: got.meta.etag, lastModified: got.meta.lastModified };
     } catch {
       throw new ServiceError('InternalError', `The system document "${key}" is not JSON.`);
     }
@@ -89,6 +92,16 @@ export class SystemArea {
       return { keys: page.objects.map((o) => o.key), nextCursor: page.isTruncated ? page.nextContinuationToken : undefined };
     } catch (err) {
       if (isCode(err, 'NoSuchBucket')) return { keys: [] };
+      throw err;
+    }
+  }
+
+  /** Deletes the document; whether it was there (a document already gone is no error: sweeps may race). */
+  async delete(key: string): Promise<boolean> {
+    try {
+      return await this.store.deleteObject(this.bucket, key);
+    } catch (err) {
+      if (isCode(err, 'NoSuchKey', 'NoSuchBucket')) return false;
       throw err;
     }
   }

@@ -12,16 +12,28 @@ const refusedWith = (pattern: RegExp) => (err: unknown) =>
   err instanceof ConfigError && err.problems.some((problem) => pattern.test(problem));
 
 describe('share-link configuration', () => {
-  it('defaults: system bucket s3gate-system, URLs from the request', () => {
+  it('defaults: system bucket s3gate-system, URLs from the request, an hourly sweep of links ended a day ago', () => {
     const { links } = loadConfig({ env: {} });
-    assert.deepEqual({ ...links }, { systemBucket: 's3gate-system' });
+    assert.deepEqual({ ...links }, { systemBucket: 's3gate-system', sweepIntervalMs: 3_600_000, keepEndedMs: 86_400_000 });
   });
 
-  it('reads S3GATE_LINKS_SYSTEM_BUCKET and S3GATE_LINKS_PUBLIC_URL', () => {
+  it('reads S3GATE_LINKS_SYSTEM_BUCKET, S3GATE_LINKS_PUBLIC_URL and the sweep settings', () => {
     const { links } = loadConfig({
-      env: { S3GATE_LINKS_SYSTEM_BUCKET: 'acme-links', S3GATE_LINKS_PUBLIC_URL: 'https://files.example.com' },
+      env: {
+        S3GATE_LINKS_SYSTEM_BUCKET: 'acme-links',
+        S3GATE_LINKS_PUBLIC_URL: 'https://files.example.com',
+        S3GATE_LINKS_SWEEP_INTERVAL_MS: '0',
+        S3GATE_LINKS_KEEP_ENDED_MS: '60000',
+      },
     });
-    assert.deepEqual({ ...links }, { systemBucket: 'acme-links', publicUrl: 'https://files.example.com' });
+    assert.deepEqual(
+      { ...links },
+      { systemBucket: 'acme-links', publicUrl: 'https://files.example.com', sweepIntervalMs: 0, keepEndedMs: 60_000 },
+    );
+    assert.throws(
+      () => loadConfig({ env: { S3GATE_LINKS_SWEEP_INTERVAL_MS: '-1' } }),
+      refusedWith(/^links\.sweepIntervalMs \(S3GATE_LINKS_SWEEP_INTERVAL_MS\)/),
+    );
   });
 
   it('refuses a system bucket that is not a bucket name, and a public URL that is not a URL', () => {

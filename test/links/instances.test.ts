@@ -1,7 +1,8 @@
 /**
  * Two s3gate instances on one S3 backend (Ceph RGW), as behind a load balancer: each its own store and
  * server, nothing shared but the backend. A link made on one works on the other, a revocation on one holds
- * on the other at once, and use counts add up across both, concurrent uses included. (The fs store has one
+ * on the other at once, use counts add up across both, concurrent uses included, and both may sweep ended
+ * links at the same time. (The fs store has one
  * process per data dir, so this is s3 only.)
  */
 import assert from 'node:assert/strict';
@@ -22,9 +23,9 @@ describe('share links across two instances on one RGW backend', 'skip' in s3 ? {
   let b: TestServer;
 
   /** A new instance: its own store (its own client and sockets) and server on the shared backend. */
-  async function instance(sys = systemBucket): Promise<TestServer> {
+  async function instance(sys = systemBucket, settings: Record<string, unknown> = {}): Promise<TestServer> {
     if ('skip' in s3) throw new Error(s3.skip);
-    const server = await startServer(createS3Store(s3.options), { 'links.systemBucket': sys });
+    const server = await startServer(createS3Store(s3.options), { 'links.systemBucket': sys, ...settings });
     servers.push(server);
     return server;
   }
@@ -99,6 +100,26 @@ describe('share links across two instances on one RGW backend', 'skip' in s3 ? {
         assert.equal((await get(c, created.token)).status, 200);
         assert.equal((await get(d, created.token)).status, 200);
       }
+    } finally {
+      await dropBucket(c.store, fresh);
+    }
+  });
+
+  it('sweeps ended links on both instances at once: each removed, none live, no error', async () => {
+    const fresh = uniqueBucket('sys');
+    const now = { 'links.sweepIntervalMs': 0, 'links.keepEndedMs': 0 };
+    const [c, d] = [await instance(fresh, now), await instance(fresh, now)];
+    try {
+      const ended = await Promise.all(Array.from({ length: 12 }, (_, i) => link(i % 2 === 0 ? c : d, 'shared.txt')));
+      for (const created of ended) assert.equal((await call(c.url, 'DELETE', `/v1/links/${created.id}`)).status, 204);
+      const live = await link(d, 'shared.txt', { maxUses: 5 });
+      const sweeps = await Promise.all([c, d, c, d].map((on) => on.app.shareLinks?.sweeper.sweep()));
+      const removed = sweeps.reduce((sum, result) => sum + (result?.removed ?? 0), 0);
+      assert.ok(removed >= ended.length, `${removed} removed`);
+      for (const created of ended) assert.equal((await call(d.url, 'GET', `/v1/links/${created.id}`)).status, 404);
+      assert.equal((await get(c, live.token)).text, 'one backend');
+      const listed = (await call(c.url, 'GET', `/v1/links?bucket=${bucket}`)).json<{ links: LinkView[] }>().links;
+      assert.ok(listed.some((l) => l.id === live.id) && !listed.some((l) => ended.some((e) => e.id === l.id)));
     } finally {
       await dropBucket(c.store, fresh);
     }

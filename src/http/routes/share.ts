@@ -16,7 +16,9 @@ import type { Config } from '../../config/schema.js';
 import { hideSystemBucket } from '../../links/hidden-store.js';
 import { assertCreatorStillAllows } from '../../links/creator.js';
 import type { LinkKind, LinkRecord } from '../../links/record.js';
+import { LinkRepository } from '../../links/repository.js';
 import { LinkService } from '../../links/service.js';
+import { LinkSweeper } from '../../links/sweep.js';
 import { SystemArea, systemBucketFor } from '../../links/system-area.js';
 import { redactedToken } from '../../links/tokens.js';
 import type { ObjectStore } from '../../storage/types.js';
@@ -32,6 +34,8 @@ export interface ShareLinks {
   service: LinkService;
   /** Base of the URLs handed out; undefined: the origin each creating request came to. */
   publicUrl: string | undefined;
+  /** Removes ended links' records, on its timer from the app's start to its close. */
+  sweeper: LinkSweeper;
 }
 
 declare module 'fastify' {
@@ -112,14 +116,19 @@ async function shareRoutes(fastify: FastifyInstance, { service, store, maxObject
 }
 
 /**
- * Sets up share links on the app: the service over the system bucket, the /s/ routes, and `app.shareLinks`
- * for the v1 routes. Returns the store every face must be given: the same without the system bucket.
+ * Sets up share links on the app: the service over the system bucket, the /s/ routes, `app.shareLinks`
+ * for the v1 routes, and the sweep of ended links while the app runs. Returns the store every face must be
+ * given: the same without the system bucket.
  */
 export async function registerShareLinks(app: FastifyInstance, { config, store }: { config: Config; store: ObjectStore }): Promise<ObjectStore> {
   const systemBucket = systemBucketFor(store, config.links.systemBucket);
-  const service = new LinkService(new SystemArea(store, systemBucket));
+  const area = new SystemArea(store, systemBucket);
+  const service = new LinkService(area);
+  const sweeper = new LinkSweeper(new LinkRepository(area), config.links, app.log);
+  app.addHook('onReady', async () => sweeper.start());
+  app.addHook('onClose', async () => sweeper.stop()); // before the store closes (server.ts closes it after the app)
   const faces = hideSystemBucket(store, systemBucket);
-  app.decorate('shareLinks', { service, publicUrl: config.links.publicUrl });
+  app.decorate('shareLinks', { service, publicUrl: config.links.publicUrl, sweeper });
   await app.register(shareRoutes, { service, store: faces, maxObjectSize: config.maxObjectSize });
   return faces;
 }

@@ -143,7 +143,7 @@ export async function linkRoutes(fastify: FastifyInstance, { store }: V1Options)
       schema: {
         tags,
         summary: 'Revoke a share link',
-        description: 'At once, on every instance; revoking twice is no error. The record stays, so a use says "link revoked".',
+        description: 'At once, on every instance; revoking twice is no error. The record stays (S3GATE_LINKS_KEEP_ENDED_MS, a day by default), so a use says "link revoked"; then the sweep removes it.',
         params: LinkParams,
         response: { 204: { ...NoBody, description: 'Revoked' }, ...errorResponses(403, 404) },
       },
