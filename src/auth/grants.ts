@@ -6,9 +6,15 @@
  * prefix of a listing or a prefix delete). A grant with a prefix covers keys and listing prefixes that
  * start with it, never the whole bucket; only a "*" grant without prefix covers the service.
  * `admin` includes every other action within its grant's scope.
+ *
+ * `metrics` (reading /metrics) is an action on the service, so it is granted on "*" without a prefix
+ * (config/auth.ts refuses it elsewhere): a scraper's key that may read nothing else.
  */
-export const ACTIONS = ['read', 'list', 'write', 'delete', 'admin'] as const;
+export const ACTIONS = ['read', 'list', 'write', 'delete', 'admin', 'metrics'] as const;
 export type Action = (typeof ACTIONS)[number];
+
+/** Actions on the service itself, never on a bucket. */
+export const SERVICE_ACTIONS: readonly Action[] = ['metrics'];
 
 export interface Grant {
   readonly bucket: string;
@@ -27,10 +33,11 @@ export function grantsAllow(grants: readonly Grant[], action: Action, bucket?: s
   return grants.some((grant) => grantCovers(grant, action, bucket, key));
 }
 
-const VERBS: Record<Action, string> = { read: 'read', list: 'list', write: 'write', delete: 'delete', admin: 'administer' };
+const VERBS: Record<Action, string> = { read: 'read', list: 'list', write: 'write', delete: 'delete', admin: 'administer', metrics: 'read' };
 
 /** "key K may not delete photos/2026/x": the refusal, naming the action and the resource. */
 export function refusal(keyId: string, action: Action, bucket?: string, key?: string): string {
-  const resource = bucket === undefined ? 'buckets' : key === undefined || key === '' ? `bucket ${bucket}` : `${bucket}/${key}`;
+  const service = SERVICE_ACTIONS.includes(action) ? `the service ${action}` : 'buckets';
+  const resource = bucket === undefined ? service : key === undefined || key === '' ? `bucket ${bucket}` : `${bucket}/${key}`;
   return `Access denied: key ${keyId} may not ${VERBS[action]} ${resource}.`;
 }

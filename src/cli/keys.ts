@@ -4,6 +4,7 @@
  */
 import { text } from 'node:stream/consumers';
 import { Command, InvalidArgumentError } from 'commander';
+import { ACTIONS } from '../auth/grants.js';
 import { accessKeySchema } from '../config/auth.js';
 import { generateKeyId, generateSecret, hashSecret } from '../auth/keys.js';
 import { formatToken } from '../auth/token.js';
@@ -56,12 +57,12 @@ function createCommand(): Command {
     .description('make an access key: prints its secret once, and the config entry (with the hash only)')
     .option('--bucket <name>', 'the bucket of one grant, or * for every bucket')
     .option('--prefix <prefix>', 'only keys that start with this (default: the whole bucket)')
-    .option('--actions <list>', 'comma-separated: read, list, write, delete, admin')
+    .option('--actions <list>', `comma-separated: ${ACTIONS.join(', ')} (metrics: only with --bucket "*")`)
     .option('--grant <bucket[/prefix]=actions>', 'a grant in one word; repeatable', (v: string, prev: RawGrant[] | undefined) => [...(prev ?? []), parseGrant(v)])
     .option('--id <id>', 'the key id (default: a new random one)')
     .option('--description <text>', 'a note kept with the key in the config')
     .option('--json', 'one JSON object: {"id","secret","token","key"}')
-    .addHelpText('after', '\nExamples:\n  s3gate keys create --bucket photos --prefix 2026/ --actions read,list\n  s3gate keys create --grant photos=read,list,write --grant archive=read\n  s3gate keys create --bucket "*" --actions admin      # every bucket, every action')
+    .addHelpText('after', '\nExamples:\n  s3gate keys create --bucket photos --prefix 2026/ --actions read,list\n  s3gate keys create --grant photos=read,list,write --grant archive=read\n  s3gate keys create --bucket "*" --actions admin      # every bucket, every action\n  s3gate keys create --bucket "*" --actions metrics    # /metrics only, for a scraper')
     .action((opts: CreateOptions) => {
       const secret = generateSecret();
       const candidate = { id: opts.id ?? generateKeyId(), description: opts.description, secretHash: hashSecret(secret), grants: grantsOf(opts) };

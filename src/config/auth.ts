@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ACTIONS } from '../auth/grants.js';
+import { ACTIONS, SERVICE_ACTIONS } from '../auth/grants.js';
 import { bucketNameProblem } from '../storage/names.js';
 
 export const SECRET_HASH_PATTERN = /^sha256:[0-9a-fA-F]{64}$/;
@@ -23,7 +23,14 @@ export const grantSchema = z
     prefix: z.string().default(''),
     actions: z.array(z.enum(ACTIONS)).min(1),
   })
-  .strict();
+  .strict()
+  .superRefine((grant, ctx) => {
+    const misplaced = grant.actions.filter((a) => SERVICE_ACTIONS.includes(a));
+    if (misplaced.length > 0 && (grant.bucket !== '*' || grant.prefix !== '')) {
+      const what = misplaced.join(', ');
+      ctx.addIssue({ code: 'custom', path: ['actions'], message: `"${what}" is granted on the service: bucket "*" without a prefix` });
+    }
+  });
 
 export const accessKeySchema = z
   .object({

@@ -13,7 +13,7 @@ export const OPS_ENV_SETTINGS: Readonly<Record<string, string>> = {
 const metricsSchema = z
   .object({
     /**
-     * Unset: /metrics on the main listener, behind the `admin` action. Set: /metrics only on its own
+     * Unset: /metrics on the main listener, behind the `metrics` action (or `admin`). Set: /metrics only on its own
      * listener at host:port, which has no authentication (its bind address is what protects it).
      */
     port: z.coerce.number().int().min(0).max(65535).optional(),

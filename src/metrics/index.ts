@@ -11,7 +11,7 @@ export { watchRequest } from './requests.js';
 
 /**
  * Call before registering routes: the hook then sees every request. /metrics goes on the main listener,
- * behind the `admin` action, unless `metrics.port` gives it a listener of its own.
+ * behind the `metrics` action (which `admin` on "*" includes), unless `metrics.port` gives it a listener of its own.
  */
 export async function registerMetrics(app: FastifyInstance, config: Config, metrics: Metrics): Promise<void> {
   // callback style: no promise per request on the hot path
@@ -24,7 +24,7 @@ export async function registerMetrics(app: FastifyInstance, config: Config, metr
     return;
   }
   app.get('/metrics', async (request, reply) => {
-    assertAllowed(request, 'admin');
+    assertAllowed(request, 'metrics');
     const { contentType, text } = await metrics.render();
     return reply.type(contentType).send(text);
   });

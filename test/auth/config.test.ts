@@ -51,6 +51,15 @@ describe('access keys in the configuration', () => {
     assert.match(problems, /key id k5 appears twice/);
   });
 
+  it('takes the metrics action on "*" only, where it is the service\'s', () => {
+    const metrics = (grant: Record<string, unknown>) => ({ flags: { auth: { keys: [key('scraper', { grants: [{ actions: ['metrics'], ...grant }] })] } } });
+    assert.deepEqual(loadConfig(metrics({ bucket: '*' })).auth.keys[0]?.grants[0]?.actions, ['metrics']);
+    for (const grant of [{ bucket: 'photos' }, { bucket: '*', prefix: 'logs/' }]) {
+      const problems = problemsOf(() => loadConfig(metrics(grant)));
+      assert.match(problems, /auth\.keys\.0\.grants\.0\.actions: "metrics" is granted on the service: bucket "\*" without a prefix/);
+    }
+  });
+
   it('adds the keys of S3GATE_KEYS_FILE (an array, or {"keys": [...]}) to those of the config file', async () => {
     const dir = await tempDir('keys');
     const configFile = join(dir, 'config.json');

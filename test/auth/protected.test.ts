@@ -113,4 +113,14 @@ describe('s3gate keys create', () => {
     assert.match(result.stderr, /grants\.0\.bucket/);
     assert.match(result.stderr, /grants\.0\.actions\.1/);
   });
+
+  it('makes a metrics-only key on "*", lists the action in its help, and refuses it on a bucket', async () => {
+    const help = await runCli(['keys', 'create', '--help']);
+    assert.match(help.stdout.replace(/\s+/g, ' '), /read, list, write, delete, admin, metrics/);
+    const { entry } = await createKey(['--bucket', '*', '--actions', 'metrics']);
+    assert.deepEqual(entry['grants'], [{ bucket: '*', prefix: '', actions: ['metrics'] }]);
+    const refused = await runCli(['keys', 'create', '--bucket', 'photos', '--actions', 'metrics']);
+    assert.equal(refused.code, 2, describeRun(refused));
+    assert.match(refused.stderr, /"metrics" is granted on the service/);
+  });
 });

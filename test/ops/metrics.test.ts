@@ -85,25 +85,47 @@ describe('/metrics with access keys', () => {
   let server: OpsServer;
   before(async () => {
     const keys = [
-      keyOf('prometheus', [{ bucket: '*', actions: ['admin'] }]),
+      keyOf('ops', [{ bucket: '*', actions: ['admin'] }]),
+      keyOf('scraper', [{ bucket: '*', actions: ['metrics'] }]),
       keyOf('app', [{ bucket: '*', actions: ['read', 'list', 'write'] }]),
+      keyOf('photos-admin', [{ bucket: 'photos', actions: ['admin'] }]),
     ];
     server = await opsServer({ auth: { keys } });
+    const made = await request(`${server.url}/v1/buckets/photos`, { method: 'PUT', headers: bearer('ops') });
+    assert.equal(made.statusCode, 201, await made.body.text());
+    const put = await request(`${server.url}/v1/buckets/photos/objects/a.txt`, { method: 'PUT', body: 'private', headers: bearer('ops') });
+    assert.equal(put.statusCode, 201, await put.body.text());
   });
   after(() => server.close());
 
   for (const [who, headers, status] of [
     ['no key', {}, 401],
-    ['a key without the admin action', bearer('app'), 403],
-    ['an admin key', bearer('prometheus'), 200],
+    ['a key that may read every object but not the metrics', bearer('app'), 403],
+    ["a bucket's admin (metrics are the service's)", bearer('photos-admin'), 403],
+    ['a metrics-only key', bearer('scraper'), 200],
+    ['an admin key on "*"', bearer('ops'), 200],
   ] as const) {
     it(`answers ${status} to ${who}`, async () => {
       const res = await request(`${server.url}/metrics`, { headers });
       const text = await res.body.text();
       assert.equal(res.statusCode, status, text);
       if (status === 200) assert.match(text, /^s3gate_http_requests_total\{/m);
+      if (status === 403) assert.match(text, /may not read the service metrics/);
     });
   }
+
+  it('gives a metrics-only key nothing else: 403 on reading, listing and writing objects', async () => {
+    for (const [method, path] of [
+      ['GET', '/v1/buckets/photos/objects/a.txt'],
+      ['GET', '/v1/buckets/photos/objects'],
+      ['GET', '/v1/buckets'],
+      ['PUT', '/v1/buckets/photos/objects/b.txt'],
+      ['GET', '/amazons3/imageStore/photos/a.txt'],
+    ] as const) {
+      const res = await request(`${server.url}${path}`, { method, headers: bearer('scraper'), body: method === 'PUT' ? 'x' : undefined });
+      assert.equal(res.statusCode, 403, `${method} ${path}: ${await res.body.text()}`);
+    }
+  });
 });
 
 describe('/metrics on its own port', () => {
