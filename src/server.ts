@@ -1,6 +1,10 @@
-/** Runs the service in this process: store → app → listen; SIGTERM/SIGINT drain gracefully, SIGHUP reloads TLS. */
+/**
+ * Runs the service in this process: store → app → listen; SIGTERM/SIGINT drain gracefully, SIGHUP reloads
+ * the TLS certificate and the access keys.
+ */
 import { buildApp } from './app.js';
 import { anonymousWarning } from './auth/protected.js';
+import { type ConfigReader, reloadKeys } from './auth/reload.js';
 import { redactedConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { reloadTls } from './http/tls.js';
@@ -9,9 +13,10 @@ import { createStore } from './storage/create.js';
 
 /**
  * Starts serving and resolves once listening. The process exits 0 after a clean drain, 1 otherwise.
+ * `reread` loads the configuration again from its sources, for SIGHUP (src/auth/reload.ts).
  * Tests (test/helpers/child-server.ts) find the listener by the info line's "address" field.
  */
-export async function serve(config: Config): Promise<void> {
+export async function serve(config: Config, reread: ConfigReader = () => config): Promise<void> {
   const logger = createLogger(config);
   exitOnUncaughtErrors(logger);
 
@@ -43,7 +48,10 @@ export async function serve(config: Config): Promise<void> {
   // before the start line: whoever reads it may signal at once (and the default action of each is to exit)
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGHUP', () => reloadTls(app.server, config.tls, logger)); // a new certificate, no dropped connection
+  process.on('SIGHUP', () => {
+    reloadTls(app.server, config.tls, logger); // a new certificate, no dropped connection
+    reloadKeys(app.accessKeys ?? null, reread, logger); // new requests get the new keys
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, config: redactedConfig(config) }, `s3gate listening on ${address} (${store.kind} store)`);
   const anonymous = anonymousWarning(config);

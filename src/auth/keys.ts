@@ -58,15 +58,34 @@ interface Entry {
 /** Compared against when the id is unknown, so that a miss costs the same work as a wrong secret. */
 const NO_DIGEST = Buffer.alloc(32);
 
+function entriesOf(keys: readonly AccessKeyConfig[]): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
+  for (const key of keys) {
+    const digest = key.secretHash ? Buffer.from(key.secretHash.slice('sha256:'.length), 'hex') : digestOf(key.secret ?? '');
+    entries.set(key.id, { digest, principal: { keyId: key.id, grants: key.grants } });
+  }
+  return entries;
+}
+
 /** The configured keys, ready to verify tokens. */
 export class Keyring {
-  private readonly entries = new Map<string, Entry>();
+  private entries: Map<string, Entry>;
 
   constructor(keys: readonly AccessKeyConfig[]) {
-    for (const key of keys) {
-      const digest = key.secretHash ? Buffer.from(key.secretHash.slice('sha256:'.length), 'hex') : digestOf(key.secret ?? '');
-      this.entries.set(key.id, { digest, principal: { keyId: key.id, grants: key.grants } });
-    }
+    this.entries = entriesOf(keys);
+  }
+
+  /**
+   * Swaps in a new set of keys (SIGHUP, reload.ts) in one step: requests verified before keep the principal
+   * they got, later ones see only the new set.
+   */
+  replace(keys: readonly AccessKeyConfig[]): void {
+    this.entries = entriesOf(keys);
+  }
+
+  /** The ids of the keys, for logs. */
+  ids(): string[] {
+    return [...this.entries.keys()];
   }
 
   get size(): number {

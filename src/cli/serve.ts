@@ -2,7 +2,8 @@
  * The service's flags, in one table, shared by `npm start` (src/main.ts) and `s3gate serve` (src/cli/index.ts).
  */
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig } from '../config/load.js';
+import type { ConfigReader } from '../auth/reload.js';
+import { ConfigError, type ConfigSources, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { serve } from '../server.js';
 import { EXIT } from './errors.js';
@@ -34,21 +35,26 @@ export function serveCommand(name: string): Command {
     .showHelpAfterError()
     .addHelpText('after', '\nEvery setting also has an S3GATE_* environment variable; flags win over them.')
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
-      await serveWith(configFromOptions(opts, cmd));
+      const sources = sourcesFromOptions(opts, cmd);
+      await serveWith(configFrom(sources), () => loadConfig(sources)); // SIGHUP re-reads the same sources
     });
   for (const [flag, , help] of FLAGS) command.addOption(new Option(flag, help));
   return command;
 }
 
-function configFromOptions(values: Record<string, unknown>, command: Command): Config {
+function sourcesFromOptions(values: Record<string, unknown>, command: Command): ConfigSources {
   const flags: Record<string, unknown> = {};
   for (const [flag, path] of FLAGS) {
     const name = command.options.find((o) => o.flags === flag)?.attributeName();
     if (name !== undefined) flags[path] = values[name];
   }
   if (values['allowAnonymous'] === true) flags['allowAnonymous'] = true;
+  return { env: process.env, file: values['config'] as string | undefined, flags };
+}
+
+function configFrom(sources: ConfigSources): Config {
   try {
-    return loadConfig({ env: process.env, file: values['config'] as string | undefined, flags });
+    return loadConfig(sources);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`s3gate: ${err.message}\n`);
@@ -56,9 +62,9 @@ function configFromOptions(values: Record<string, unknown>, command: Command): C
   }
 }
 
-async function serveWith(config: Config): Promise<void> {
+async function serveWith(config: Config, reread: ConfigReader): Promise<void> {
   try {
-    await serve(config);
+    await serve(config, reread);
   } catch (err) {
     process.stderr.write(`s3gate: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

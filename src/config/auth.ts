@@ -7,10 +7,10 @@
  * as safe as a slow password hash here, and it runs on every request. A plain `secret` is accepted instead,
  * for the day the S3 face verifies Signature V4 (which needs the secret itself); prefer `secretHash`.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ACTIONS, SERVICE_ACTIONS } from '../auth/grants.js';
 import { bucketNameProblem } from '../storage/names.js';
+import { readJsonFile } from './json-file.js';
 
 export const SECRET_HASH_PATTERN = /^sha256:[0-9a-fA-F]{64}$/;
 /** "." and ":" separate the id from the secret in a token, so an id holds neither. */
@@ -84,7 +84,7 @@ export function mergeKeysFile(tree: Tree, problems: string[]): void {
   const where = `keys file ${path} (S3GATE_KEYS_FILE)`;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = readJsonFile(path);
   } catch (err) {
     problems.push(`${where}: ${(err as Error).message}`);
     return;

@@ -2,11 +2,11 @@
  * Builds the one frozen Config from its sources, later wins: defaults, a JSON config file,
  * S3GATE_* environment variables, command-line flags. Nothing here runs at import time.
  */
-import { readFileSync } from 'node:fs';
 import { protectedModeProblem } from '../auth/protected.js';
 import { AUTH_ENV_SETTINGS, mergeKeysFile, redactedAuth } from './auth.js';
 import { NETWORK_ENV_SETTINGS } from './network.js';
 import { OPS_ENV_SETTINGS } from './ops.js';
+import { readJsonFile } from './json-file.js';
 import { configSchema, type Config } from './schema.js';
 
 /** Environment variable → setting path. The names are a contract with operators (DESIGN.md §3). */
@@ -73,7 +73,7 @@ function setPath(tree: Tree, path: string, value: unknown): void {
 
 function readConfigFile(path: string, problems: string[]): Tree {
   try {
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const parsed = readJsonFile(path);
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Tree;
     problems.push(`config file ${path}: must hold a JSON object`);
   } catch (err) {

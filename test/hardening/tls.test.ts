@@ -10,9 +10,9 @@ import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { Agent, request } from 'undici';
 import { loadTlsPair } from '../../src/http/tls.js';
-import { MAIN, cleanEnv, spawnServer, type ChildServer } from '../helpers/child-server.js';
+import { MAIN, cleanEnv, spawnServer, untilOutput } from '../helpers/child-server.js';
 import { tempDir } from '../helpers/server.js';
-import { fsServers, makeCertificate, sleep, type Certificate } from './support.js';
+import { fsServers, makeCertificate, type Certificate } from './support.js';
 
 /** The fingerprint of the certificate a new TLS connection to `url` is given (verified against `ca`). */
 function peerFingerprint(url: string, ca: Buffer[]): Promise<string> {
@@ -32,13 +32,6 @@ function askOn(socket: tls.TLSSocket, path: string): Promise<string> {
     socket.once('data', (d: Buffer) => resolve(d.toString('latin1').split('\r\n')[0] ?? ''));
     socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
   });
-}
-
-async function untilOutput(server: ChildServer, pattern: RegExp, from: number): Promise<void> {
-  for (let waited = 0; !pattern.test(server.output().slice(from)); waited += 20) {
-    if (waited > 10_000) throw new Error(`no ${pattern} in the server's output:\n${server.output()}`);
-    await sleep(20);
-  }
 }
 
 describe('TLS', () => {

@@ -54,6 +54,14 @@ export function spawnServer(env: Record<string, string>, opts: { cwd?: string; a
   });
 }
 
+/** Resolves once the process has written a match of `pattern` after the first `from` characters of its output. */
+export async function untilOutput(server: ChildServer, pattern: RegExp, from = 0, timeoutMs = 10_000): Promise<void> {
+  for (const started = Date.now(); !pattern.test(server.output().slice(from)); ) {
+    if (Date.now() - started > timeoutMs) throw new Error(`no ${pattern} in the server's output:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Peak resident memory of a process so far, in bytes (Linux VmHWM). */
 export async function peakRss(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
