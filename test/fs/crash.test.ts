@@ -1,7 +1,7 @@
 /**
  * Crash test: a child process (crash-worker.ts) hammers the fs store with concurrent puts and deletes and is
  * killed with SIGKILL at a random moment; the store is then reopened here and every key must hold a state the
- * store may legally be in (the last acknowledged one, or that of an op in flight at the kill), with exactly the
+ * store may legally be in (that of an acknowledged op no later op overtook, or of an op in flight), with exactly the
  * bytes of that version, and no blob file may be left unreferenced after the recovery sweep.
  * Rounds share one data dir, so damage left by one crash is seen by the next.
  *
@@ -54,24 +54,39 @@ async function runAndKill(dataDir: string, round: number): Promise<{ events: Cra
   return { events, ready: lines[0] === 'ready' };
 }
 
-/** What each key may hold after the crash: its last acknowledged state, or the result of any unacknowledged op. */
+/**
+ * What each key may hold after the crash: the result of any op on it that could be the last in a valid
+ * linearization. An op qualifies unless an acknowledged op on the key started after it was acknowledged (that
+ * one then came after it); an op still in flight always qualifies (it may have taken effect last); the state
+ * before the round qualifies only if no op on the key was acknowledged. Acknowledgements of overlapping ops may
+ * be printed in either order (a put's answer passes through more awaits than a delete's), so "the last one
+ * printed wins" would be too strict: either op of an overlapping pair may win, as in S3.
+ */
 function allowedStates(before: Map<string, State>, events: CrashEvent[]): Map<string, Set<State>> {
-  const lastAck = new Map<string, State>();
-  const inFlight = new Map<string, Map<string, State>>();
-  for (const e of events) {
-    const result = e.op === 'put' ? e.version : null;
-    const open = inFlight.get(e.key) ?? new Map<string, State>();
-    inFlight.set(e.key, open);
-    if (e.phase === 'start') open.set(e.version, result);
-    else {
-      assert.ok(open.delete(e.version), `ack without start: ${JSON.stringify(e)}`);
-      lastAck.set(e.key, result);
-    }
+  interface Op {
+    result: State;
+    start: number;
+    ack?: number;
   }
+  const ops = new Map<string, Map<string, Op>>();
+  events.forEach((e, at) => {
+    const byVersion = ops.get(e.key) ?? new Map<string, Op>();
+    ops.set(e.key, byVersion);
+    if (e.phase === 'start') byVersion.set(e.version, { result: e.op === 'put' ? e.version : null, start: at });
+    else {
+      const op = byVersion.get(e.version);
+      assert.ok(op && op.ack === undefined, `ack without start: ${JSON.stringify(e)}`);
+      op.ack = at;
+    }
+  });
   const allowed = new Map<string, Set<State>>();
   for (const key of CRASH_KEYS) {
-    const settled = lastAck.has(key) ? (lastAck.get(key) as State) : (before.get(key) ?? null);
-    allowed.set(key, new Set([settled, ...(inFlight.get(key)?.values() ?? [])]));
+    const keyOps = [...(ops.get(key)?.values() ?? [])];
+    const acked = keyOps.filter((op) => op.ack !== undefined);
+    const overtaken = (op: Op) => op.ack !== undefined && acked.some((later) => later.start > (op.ack as number));
+    const states = new Set<State>(keyOps.filter((op) => !overtaken(op)).map((op) => op.result));
+    if (acked.length === 0) states.add(before.get(key) ?? null);
+    allowed.set(key, states);
   }
   return allowed;
 }

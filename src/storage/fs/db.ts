@@ -3,7 +3,8 @@
  *
  * - WAL with locking_mode=EXCLUSIVE: the lock is taken at open and held until close, so a second process on
  *   the same data dir fails at once (busy timeout 0) instead of corrupting it; no -shm file is used.
- * - synchronous=FULL when durable: a COMMIT returns only once the WAL is on disk.
+ * - synchronous=NORMAL: a COMMIT writes its WAL frames without waiting for the disk. When durable, the
+ *   grouped commit then awaits syncWal() (an fdatasync off the event loop, wal-sync.ts) before answering.
  * - Object keys are stored as BLOBs of their UTF-8 bytes, so the primary key orders them in UTF-8 byte order
  *   (memcmp) and a prefix is a key range. Both tables are WITHOUT ROWID: a listing is one clustered range scan.
  * - Mutating methods (createBucket, deleteBucket, putObject, deleteObject) run inside the grouped commit
@@ -11,6 +12,7 @@
  */
 import Database from 'better-sqlite3';
 import { ServiceError } from '../../errors/codes.js';
+import { WalSync } from './wal-sync.js';
 
 export const SCHEMA_VERSION = 2;
 
@@ -133,7 +135,11 @@ function noSuchBucket(bucket: string): ServiceError {
 export class MetaDb {
   private readonly sql: ReturnType<typeof prepareAll>;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    /** Present when durable. */
+    private readonly wal: WalSync | undefined,
+  ) {
     this.sql = prepareAll(db);
   }
 
@@ -144,7 +150,7 @@ export class MetaDb {
       db = new Database(path, { timeout: 0 });
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
+      db.pragma('synchronous = NORMAL');
       // An exclusive transaction takes the file lock now; EXCLUSIVE locking mode keeps it until close.
       db.exec('BEGIN EXCLUSIVE');
       const version = db.pragma('user_version', { simple: true });
@@ -157,7 +163,7 @@ export class MetaDb {
         );
       }
       db.exec('COMMIT');
-      return new MetaDb(db);
+      return new MetaDb(db, durable ? WalSync.open(`${path}-wal`) : undefined);
     } catch (err) {
       db?.close();
       if (err instanceof ServiceError) throw err;
@@ -170,6 +176,11 @@ export class MetaDb {
       }
       throw new ServiceError('ServiceUnavailable', `Cannot open ${path}: ${(err as Error).message}`, { cause: err });
     }
+  }
+
+  /** Resolves once every transaction committed so far is on disk (at once when not durable). */
+  syncWal(): Promise<void> {
+    return this.wal ? this.wal.sync() : Promise.resolve();
   }
 
   /** Runs `fn` in one transaction: all of it is committed, or none of it (when it throws). */
@@ -257,7 +268,10 @@ export class MetaDb {
     return this.db.open;
   }
 
+  /** Closes the database; call it once the last syncWal() has settled. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.db.close();
+    this.wal?.close();
   }
 }

@@ -26,7 +26,7 @@ import {
   type Signal,
 } from '../types.js';
 import { IO_BUFFER, type BlobFiles } from './blobs.js';
-import type { CommitQueue } from './commits.js';
+import { NotDurable, type CommitQueue } from './commits.js';
 import type { BucketRow, MetaDb, ObjectRow } from './db.js';
 import { INLINE_MAX, readSmall } from './inline.js';
 import { listPage } from './listing.js';
@@ -217,8 +217,8 @@ export class FsStore implements ObjectStore {
     this.closing ??= (async () => {
       this.stopRecovery();
       await this.recovered.catch(() => undefined);
-      this.commits.close();
-      await new Promise(setImmediate); // let the callers just committed schedule their unlinks
+      await this.commits.close();
+      await new Promise(setImmediate); // let the callers just answered schedule their unlinks
       while (this.unlinks.size > 0) await Promise.all(this.unlinks);
       this.db.close();
     })();
@@ -261,7 +261,8 @@ export class FsStore implements ObjectStore {
       if (replaced.blob) this.unlinkLater(replaced.blob);
       return toMeta(row);
     } catch (err) {
-      if (blob) await this.blobs.remove(blob).catch(() => undefined);
+      // not when committed: the row names the blob
+      if (blob && !(err instanceof NotDurable)) await this.blobs.remove(blob).catch(() => undefined);
       throw err;
     } finally {
       if (blob) this.blobs.release(blob);

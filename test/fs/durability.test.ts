@@ -1,0 +1,116 @@
+/**
+ * The fs store answers a write only once its WAL is synced (wal-sync.ts), syncs off the event loop while
+ * later commits go on, and never undoes a committed row when the sync fails.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { isServiceError } from '../../src/errors/codes.js';
+import { openFsStore } from '../../src/storage/fs/index.js';
+import { INLINE_MAX } from '../../src/storage/fs/inline.js';
+import { WalSync } from '../../src/storage/fs/wal-sync.js';
+import { readAll } from '../helpers/streams.js';
+
+const body = (data: string | Buffer) => Readable.from([Buffer.from(data)]);
+
+let root: string;
+let n = 0;
+const freshDir = () => join(root, `d${++n}`);
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 's3gate-durability-'));
+});
+after(() => rm(root, { recursive: true, force: true }));
+
+/** A promise with its resolve/reject outside. */
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Whether `p` has settled after a few event-loop turns. */
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; i < 5; i++) await nextTurn();
+  return done;
+}
+
+describe('fs store WAL sync', () => {
+  it('answers a write only after the sync that covers it has completed, and keeps committing meanwhile', async (t) => {
+    const store = await openFsStore({ dataDir: freshDir() });
+    await store.createBucket('bkt');
+    const disk = deferred();
+    const sync = t.mock.method(WalSync.prototype, 'sync', () => disk.promise);
+    const first = store.putObject({ bucket: 'bkt', key: 'a', body: body('one') });
+    assert.equal(await settled(first), false, 'not answered before its sync');
+    // committed already: visible to readers, and a later write commits too without waiting for the disk
+    assert.equal((await readAll((await store.getObject({ bucket: 'bkt', key: 'a' })).body)).toString(), 'one');
+    const second = store.putObject({ bucket: 'bkt', key: 'b', body: body('two') });
+    assert.equal(await settled(second), false);
+    assert.equal(sync.mock.callCount(), 2, 'each group asks for its sync');
+    disk.resolve();
+    await Promise.all([first, second]);
+    t.mock.restoreAll();
+    await store.close();
+  });
+
+  it('does not sync when not durable', async (t) => {
+    const sync = t.mock.method(WalSync.prototype, 'sync');
+    const store = await openFsStore({ dataDir: freshDir(), durable: false });
+    await store.createBucket('bkt');
+    await store.putObject({ bucket: 'bkt', key: 'a', body: body('one') });
+    assert.equal(sync.mock.callCount(), 0);
+    await store.close();
+  });
+
+  it('keeps a committed object and its blob when the sync fails, and says so', async (t) => {
+    const dir = freshDir();
+    const store = await openFsStore({ dataDir: dir });
+    await store.createBucket('bkt');
+    const big = Buffer.alloc(INLINE_MAX + 1, 'b'); // in a blob file, which must not be removed
+    t.mock.method(WalSync.prototype, 'sync', () => Promise.reject(new Error('EIO')));
+    await assert.rejects(store.putObject({ bucket: 'bkt', key: 'k', body: body(big) }), (err: unknown) => {
+      assert.ok(isServiceError(err));
+      assert.equal(err.code, 'InternalError');
+      assert.match(err.message, /could not make it durable/);
+      return true;
+    });
+    t.mock.restoreAll();
+    assert.ok((await readAll((await store.getObject({ bucket: 'bkt', key: 'k' })).body)).equals(big));
+    await store.close();
+    const reopened = await openFsStore({ dataDir: dir });
+    assert.ok((await readAll((await reopened.getObject({ bucket: 'bkt', key: 'k' })).body)).equals(big));
+    await reopened.close();
+  });
+});
+
+describe('WalSync', () => {
+  it('shares one further fdatasync among all the calls made while one is running', async (t) => {
+    const file = join(root, 'wal');
+    await writeFile(file, 'frames');
+    const wal = WalSync.open(file);
+    // begin() is private: spied on to count the fdatasyncs actually started
+    const begin = t.mock.method(WalSync.prototype as unknown as { begin: () => Promise<void> }, 'begin');
+    const first = wal.sync();
+    const later = Array.from({ length: 10 }, () => wal.sync());
+    assert.equal(begin.mock.callCount(), 1, 'the later calls wait for the running one to end');
+    await Promise.all([first, ...later]);
+    assert.equal(begin.mock.callCount(), 2, 'then share one more');
+    await wal.sync();
+    assert.equal(begin.mock.callCount(), 3, 'a call when none runs starts its own');
+    wal.close();
+  });
+});
