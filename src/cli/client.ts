@@ -1,11 +1,14 @@
 /**
  * A small client for the REST API v1 (docs/api-v1.md) on undici. Requests go through Dispatcher.request with
  * a raw path, so keys are sent exactly as encoded here (no URL normalisation of `.` and `..` segments).
+ * 429 and 503 answers are retried when the body can be sent again (retry.ts).
  */
 import { STATUS_CODES } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import { ServiceError, UnreachableError, UsageError, networkErrorCode } from './errors.js';
+import { MAX_RETRIES, planRetry, RETRY_STATUSES, retryAfterMs } from './retry.js';
 
 /** Big socket buffers: a 3× lever on loopback transfers (DESIGN.md §7). */
 export const STREAM_BUFFER = 1024 * 1024;
@@ -14,7 +17,12 @@ export interface ClientOptions {
   endpoint: string;
   /** Sent as `Authorization: Bearer <token>` when set (for when the service has access keys). */
   token?: string | undefined;
+  /** Told of each retry, in words for the user. */
+  onRetry?: ((notice: string) => void) | undefined;
 }
+
+/** A request body: a stream is sent once (stdin); a function opens it anew for each attempt (a file). */
+export type RequestBody = string | Readable | (() => Readable);
 
 export interface Bucket {
   name: string;
@@ -78,6 +86,7 @@ export class ApiClient {
   private readonly basePath: string;
   private readonly agent = new Agent({ connect: { timeout: 10_000 } });
   private readonly auth: Record<string, string>;
+  private readonly onRetry: ((notice: string) => void) | undefined;
 
   constructor(options: ClientOptions) {
     let url: URL;
@@ -94,18 +103,40 @@ export class ApiClient {
     // a service behind a reverse proxy may live under a path: http://host/s3gate
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.auth = options.token ? { authorization: `Bearer ${options.token}` } : {};
+    this.onRetry = options.onRetry;
   }
 
-  /** Sends one request; answers with the response whatever its status, or throws UnreachableError. */
-  private async send(method: Method, path: string, init: Partial<Dispatcher.RequestOptions> = {}) {
+  /**
+   * Sends the request, again after a 429 or 503 while retry.ts allows; answers with the response whatever
+   * its status, or throws UnreachableError (or the ServiceError of a 429/503 not retried, saying why).
+   */
+  private async send(method: Method, path: string, init: { body?: RequestBody; headers?: Record<string, string> } = {}) {
+    for (let retries = 0; ; retries++) {
+      const body = typeof init.body === 'function' ? init.body() : (init.body ?? null);
+      const res = await this.sendOnce(method, path, body, init.headers ?? {});
+      if (!RETRY_STATUSES.has(res.statusCode)) return res;
+      const plan = planRetry(retryAfterMs(res.headers['retry-after']), retries, !(init.body instanceof Readable));
+      if ('refusal' in plan) {
+        const err = await serviceError(res);
+        throw new ServiceError(err.code, `${err.detail} (${plan.refusal})`, err.status);
+      }
+      await res.body.dump();
+      if (body instanceof Readable) body.destroy(); // the rest of this attempt's file is not wanted
+      const status = `${res.statusCode} ${STATUS_CODES[res.statusCode] ?? ''}`.trim();
+      this.onRetry?.(`the service answered ${status}; retrying in ${(plan.waitMs / 1000).toFixed(1)} s (${retries + 1} of ${MAX_RETRIES})`);
+      await sleep(plan.waitMs);
+    }
+  }
+
+  private async sendOnce(method: Method, path: string, body: string | Readable | null, headers: Record<string, string>) {
     try {
       return await this.agent.request({
         origin: this.origin,
         path: this.basePath + path,
         method,
         highWaterMark: STREAM_BUFFER,
-        ...init,
-        headers: { ...this.auth, ...(init.headers as Record<string, string> | undefined) },
+        body,
+        headers: { ...this.auth, ...headers },
       });
     } catch (err) {
       const code = networkErrorCode(err);
@@ -117,7 +148,7 @@ export class ApiClient {
   /** A JSON request; resolves with the parsed answer (undefined for 204), throws ServiceError otherwise. */
   async json<T>(method: Method, path: string, body?: unknown): Promise<T> {
     const res = await this.send(method, path, {
-      body: body === undefined ? null : JSON.stringify(body),
+      body: body === undefined ? undefined : JSON.stringify(body),
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
     });
     if (res.statusCode >= 300) throw await serviceError(res);
@@ -137,8 +168,11 @@ export class ApiClient {
     return this.json('GET', `${bucketPath(bucket)}/objects${query(params)}`);
   }
 
-  /** Streams `body` (exactly `size` bytes, or chunked when the size is unknown) to bucket/key. */
-  async upload(bucket: string, key: string, body: Readable, size: number | undefined, headers: Record<string, string>): Promise<ObjectSummary> {
+  /**
+   * Streams `body` (exactly `size` bytes, or chunked when the size is unknown) to bucket/key; a function
+   * body (a file opened anew) is retried on 429/503, a stream (stdin) is not.
+   */
+  async upload(bucket: string, key: string, body: Readable | (() => Readable), size: number | undefined, headers: Record<string, string>): Promise<ObjectSummary> {
     const res = await this.send('PUT', objectPath(bucket, key), {
       body,
       headers: size === undefined ? headers : { ...headers, 'content-length': String(size) },

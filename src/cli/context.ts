@@ -21,7 +21,8 @@ function interrupted(signal: NodeJS.Signals): void {
 /** Runs `fn` with a client for the endpoint the options name, and closes the client's sockets after. */
 export async function withClient<T>(command: Command, fn: (client: ApiClient, options: GlobalOptions) => Promise<T>): Promise<T> {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const client = new ApiClient({ endpoint: options.endpoint, token: options.token });
+  const onRetry = options.quiet ? undefined : (notice: string) => process.stderr.write(`s3gate: ${notice}\n`);
+  const client = new ApiClient({ endpoint: options.endpoint, token: options.token, onRetry });
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     return await fn(client, options);

@@ -56,10 +56,20 @@ async function uploadOne(client: ApiClient, bucket: string, upload: Upload, head
   const { file, key } = upload;
   const type = options.contentType ?? (contentType(basename(file.path)) || 'application/octet-stream');
   const bar = reporter.file(key, file.size);
-  try {
+  let sent = 0;
+  // opened anew for each attempt (a retry after 429/503 sends the file again from its start)
+  const open = () => {
+    bar.add(-sent);
+    sent = 0;
+    const counter = byteCounter((n) => {
+      sent += n;
+      bar.add(n);
+    });
     // pipeline, not pipe: a read error must fail the upload, not leave it waiting
-    const body = pipeline(createReadStream(file.path, { highWaterMark: STREAM_BUFFER }), byteCounter((n) => bar.add(n)), () => {});
-    await client.upload(bucket, key, body, file.size, { ...headers, 'content-type': type });
+    return pipeline(createReadStream(file.path, { highWaterMark: STREAM_BUFFER }), counter, () => {});
+  };
+  try {
+    await client.upload(bucket, key, open, file.size, { ...headers, 'content-type': type });
   } finally {
     bar.done();
   }

@@ -44,12 +44,12 @@ export interface Service extends TestServer {
   stop(): Promise<void>;
 }
 
-/** A real s3gate on a loopback port over a fresh fs store. */
-export async function startService(): Promise<Service> {
+/** A real s3gate on a loopback port over a fresh fs store, with config `settings` (e.g. rate limits). */
+export async function startService(settings: Record<string, unknown> = {}): Promise<Service> {
   const fs = storesUnderTest()[0];
   if (fs === undefined) throw new Error('no fs store under test');
   const { store, cleanup } = await fs.open();
-  const server = await startServer(store);
+  const server = await startServer(store, settings);
   return {
     ...server,
     cli: (args, options = {}) => runCli(args, { ...options, endpoint: server.url }),
