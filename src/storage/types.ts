@@ -77,6 +77,11 @@ export interface GetObjectOptions extends Signal {
 export interface GetObjectResult {
   meta: ObjectMeta;
   body: Readable;
+  /**
+   * The same bytes as `body`, when the store holds them in memory already (small fs objects): a sender may
+   * write them at once instead of piping `body`, which then needs no consuming or destroying.
+   */
+  bytes?: Buffer | undefined;
   /** The range actually served (clamped to the object), when one was asked for. */
   range?: { start: number; end: number } | undefined;
 }

@@ -143,8 +143,8 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
     const { bucket, key } = objectOf(request);
     assertAllowed(request, 'read', bucket, key);
     const responseType = responseTypeOf(request);
-    const { meta, body } = await store.getObject({ bucket, key, signal: requestSignal(request, reply) });
-    return reply.headers(storedObjectHeaders(meta, responseType)).send(body);
+    const { meta, body, bytes } = await store.getObject({ bucket, key, signal: requestSignal(request, reply) });
+    return reply.headers(storedObjectHeaders(meta, responseType)).send(bytes ?? body);
   });
 
   app.head('/:bucket/*', async (request, reply) => {

@@ -87,6 +87,9 @@ export interface ObjectRow {
   metadata: string;
 }
 
+/** A row with, for an inline object, its bytes (null for a blob-file object). */
+export type RowWithData = ObjectRow & { data: Buffer | null };
+
 export type ListRow = Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified'>;
 
 type Key = [bucket: string, key: Buffer];
@@ -109,6 +112,9 @@ function prepareAll(db: Database.Database) {
     deleteBucket: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
     anyObject: db.prepare<[string], number>('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').pluck(),
     object: db.prepare<Key, ObjectRow>('SELECT * FROM objects WHERE bucket = ? AND key = ?'),
+    objectWithData: db.prepare<Key, RowWithData>(
+      'SELECT o.*, d.data FROM objects o LEFT JOIN inline_data d ON d.id = o.inline_id WHERE o.bucket = ? AND o.key = ?',
+    ),
     storageOf: db.prepare<Key, Storage>('SELECT blob, inline_id FROM objects WHERE bucket = ? AND key = ?'),
     upsert: db.prepare<[ObjectRow]>(
       `INSERT OR REPLACE INTO objects (bucket, key, blob, inline_id, size, etag, last_modified, content_type,
@@ -118,7 +124,6 @@ function prepareAll(db: Database.Database) {
     ),
     deleteObject: db.prepare<Key, Storage>('DELETE FROM objects WHERE bucket = ? AND key = ? RETURNING blob, inline_id'),
     insertInline: db.prepare<[Buffer]>('INSERT INTO inline_data (data) VALUES (?)'),
-    inline: db.prepare<[number], Buffer>('SELECT data FROM inline_data WHERE id = ?').pluck(),
     deleteInline: db.prepare<[number]>('DELETE FROM inline_data WHERE id = ?'),
     referenced: db.prepare<[string], number>('SELECT 1 FROM objects WHERE blob = ? LIMIT 1').pluck(),
     scan: db.prepare<Range, ListRow>(
@@ -215,6 +220,11 @@ export class MetaDb {
     return this.sql.object.get(bucket, key);
   }
 
+  /** The row and, for an inline object, its bytes (one lookup: what a small GET costs). */
+  getObjectWithData(bucket: string, key: Buffer): RowWithData | undefined {
+    return this.sql.objectWithData.get(bucket, key);
+  }
+
   /**
    * Inserts or replaces the row; `data` stores the bytes inline (the row's blob must then be null).
    * Inline bytes of the replaced version go in the same transaction; a replaced blob file is returned.
@@ -231,11 +241,6 @@ export class MetaDb {
   deleteObject(bucket: string, key: Buffer): Replaced {
     if (!this.getBucket(bucket)) throw noSuchBucket(bucket);
     return this.release(this.sql.deleteObject.get(bucket, key));
-  }
-
-  /** The bytes of an inline object. */
-  inlineData(id: number): Buffer | undefined {
-    return this.sql.inline.get(id);
   }
 
   private release(old: Storage | undefined): Replaced {

@@ -27,7 +27,7 @@ import {
 } from '../types.js';
 import { IO_BUFFER, type BlobFiles } from './blobs.js';
 import { NotDurable, type CommitQueue } from './commits.js';
-import type { BucketRow, MetaDb, ObjectRow } from './db.js';
+import type { BucketRow, MetaDb, ObjectRow, RowWithData } from './db.js';
 import { INLINE_MAX, readSmall } from './inline.js';
 import { listPage } from './listing.js';
 import { checkContentMd5, checkPutPreconditions, hasPreconditions } from '../preconditions.js';
@@ -47,6 +47,12 @@ function toMeta(row: ObjectRow): ObjectMeta {
     contentEncoding: row.content_encoding ?? undefined,
     metadata: JSON.parse(row.metadata) as Record<string, string>,
   };
+}
+
+/** The bytes of an inline object's row. */
+function inlineBytes(row: RowWithData): Buffer {
+  if (!row.data) throw new ServiceError('InternalError', `The data of "${row.key.toString('utf8')}" is missing from the fs store.`);
+  return row.data;
 }
 
 /** The inclusive byte range to serve, clamped to the object; InvalidRange when it starts past the end. */
@@ -147,16 +153,14 @@ export class FsStore implements ObjectStore {
   async getObject(opts: GetObjectOptions): Promise<GetObjectResult> {
     this.check(opts);
     for (let race = 0; ; race++) {
-      const row = this.requireObject(opts.bucket, opts.key);
+      const row = this.requireObjectWithData(opts.bucket, opts.key);
       const range = opts.range ? clampRange(row.size, opts.range) : undefined;
       const start = range?.start ?? 0;
       const end = range?.end ?? row.size - 1;
       if (row.blob === null) {
-        // read in the same turn as the row, so both belong to the same committed version
-        const data = this.inlineBytes(row).subarray(start, end + 1);
-        const body = Readable.from([data]);
-        if (opts.signal) addAbortSignal(opts.signal, body);
-        return { meta: toMeta(row), body, range };
+        // read with the row, so both belong to the same committed version; nothing to cancel in memory
+        const bytes = inlineBytes(row).subarray(start, end + 1);
+        return { meta: toMeta(row), body: Readable.from([bytes]), bytes, range };
       }
       const fh = await this.blobs.openRead(row.blob);
       if (!fh) {
@@ -188,10 +192,11 @@ export class FsStore implements ObjectStore {
   async copyObject(opts: CopyObjectOptions): Promise<ObjectMeta> {
     this.check(opts);
     for (let race = 0; ; race++) {
-      const source = this.requireObject(opts.sourceBucket, opts.sourceKey);
+      const source = this.requireObjectWithData(opts.sourceBucket, opts.sourceKey);
       this.requireBucket(opts.bucket);
-      const copy = { ...source, bucket: opts.bucket, key: Buffer.from(opts.key, 'utf8'), last_modified: Date.now() };
-      if (source.blob === null) return this.commitNewRow(copy, this.inlineBytes(source), opts.signal);
+      const { data: _bytes, ...row } = source;
+      const copy = { ...row, bucket: opts.bucket, key: Buffer.from(opts.key, 'utf8'), last_modified: Date.now() };
+      if (source.blob === null) return this.commitNewRow(copy, inlineBytes(source), opts.signal);
       const id = await this.blobs.copy(source.blob);
       if (!id) {
         this.assertReplaced(source, race);
@@ -269,12 +274,6 @@ export class FsStore implements ObjectStore {
     }
   }
 
-  private inlineBytes(row: ObjectRow): Buffer {
-    const data = row.inline_id === null ? undefined : this.db.inlineData(row.inline_id);
-    if (!data) throw new ServiceError('InternalError', `The data of "${row.key.toString('utf8')}" is missing from the fs store.`);
-    return data;
-  }
-
   private unlinkLater(id: string): void {
     const done = this.blobs
       .remove(id)
@@ -296,8 +295,15 @@ export class FsStore implements ObjectStore {
   }
 
   private requireObject(bucket: string, key: string): ObjectRow {
-    const row = this.db.getObject(bucket, Buffer.from(key, 'utf8'));
-    if (row) return row;
+    return this.db.getObject(bucket, Buffer.from(key, 'utf8')) ?? this.noSuchKey(bucket, key);
+  }
+
+  /** The row with, for an inline object, its bytes. */
+  private requireObjectWithData(bucket: string, key: string): RowWithData {
+    return this.db.getObjectWithData(bucket, Buffer.from(key, 'utf8')) ?? this.noSuchKey(bucket, key);
+  }
+
+  private noSuchKey(bucket: string, key: string): never {
     this.requireBucket(bucket);
     throw new ServiceError('NoSuchKey', `The key "${key}" does not exist in the bucket "${bucket}".`);
   }

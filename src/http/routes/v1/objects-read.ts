@@ -160,7 +160,7 @@ export async function sendObject(store: ObjectStore, where: Where, reply: Fastif
     body.destroy();
     return answered;
   }
-  return answerWith(reply, objectHeaders(meta, ctx), meta.size, range).send(body);
+  return answerWith(reply, objectHeaders(meta, ctx), meta.size, range).send(fetched.bytes ?? body);
 }
 
 /** Answers a HEAD of the object at `where`: the headers a GET would have, without opening the body. */
