@@ -24,8 +24,10 @@ export const DOWNLOAD_SECURITY_HEADERS = {
 
 /** What a download answer says about the stored object, on every face: type, length, validators, kept headers. */
 export function storedObjectHeaders(meta: ObjectMeta, contentType?: string): Record<string, string | number> {
+  // one literal, not a spread of DOWNLOAD_SECURITY_HEADERS: V8 copied that through a slow path (~2 µs a download)
   const headers: Record<string, string | number> = {
-    ...DOWNLOAD_SECURITY_HEADERS,
+    'x-content-type-options': DOWNLOAD_SECURITY_HEADERS['x-content-type-options'],
+    'content-security-policy': DOWNLOAD_SECURITY_HEADERS['content-security-policy'],
     'content-type': contentType ?? meta.contentType,
     'content-length': meta.size,
     etag: meta.etag,

@@ -56,11 +56,9 @@ export function readContext(key: string, download: string | undefined, headers: 
 }
 
 function objectHeaders(meta: ObjectMeta, ctx: ReadContext): Record<string, string | number> {
-  const headers: Record<string, string | number> = {
-    ...storedObjectHeaders(meta),
-    'accept-ranges': 'bytes',
-    ...metadataHeaders(meta.metadata),
-  };
+  const headers = storedObjectHeaders(meta);
+  headers['accept-ranges'] = 'bytes';
+  Object.assign(headers, metadataHeaders(meta.metadata));
   if (ctx.download !== undefined) headers['content-disposition'] = attachment(downloadName(ctx.key, ctx.download));
   return headers;
 }
