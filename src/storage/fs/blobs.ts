@@ -6,13 +6,14 @@
  * recovery sweep away from it. When durable, the data is fdatasync'ed and the shard folder fsync'ed before the
  * caller may commit a row naming it. Ids come from this module only; keys never become paths.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { isServiceError, ServiceError } from '../../errors/codes.js';
 import { fsyncDir } from './format.js';
+import { Md5Job } from './md5-pool.js';
 
 /** Writes and reads go in 1 MiB pieces: 3× the throughput of Node's 64 KiB default on these machines. */
 export const IO_BUFFER = 1 << 20;
@@ -139,7 +140,12 @@ export class BlobFiles {
     }
   }
 
-  /** Body → file in 1 MiB writes; reading and hashing the next piece overlaps the write of the previous. */
+  /**
+   * Body → file in 1 MiB writes; reading the next piece overlaps the write of the previous. Two fixed slabs
+   * are filled in turn: copying into them costs less than a fresh MiB per write, whose garbage piled up
+   * (tens of MB) between GCs. The MD5 is computed on a worker thread that reads the file back behind the
+   * writes (md5-pool.ts); its last stretch overlaps the fdatasync.
+   */
   private async fill(
     path: string,
     chunks: AsyncIterator<unknown>,
@@ -147,12 +153,10 @@ export class BlobFiles {
     signal: AbortSignal | undefined,
     head: Buffer[],
   ) {
-    const hash = createHash('md5');
-    const fh = await open(path, 'wx').catch(rethrowAsStorage);
+    const fh = await open(path, 'wx+').catch(rethrowAsStorage); // + : the MD5 worker reads it back
+    const md5 = new Md5Job(fh.fd);
     let size = 0;
     let written = 0;
-    // Two fixed slabs, filled in turn: one is written while the other fills. Copying into them costs less
-    // than concatenating a fresh MiB per write, whose garbage would pile up (tens of MB) between GCs.
     const slabs = [Buffer.allocUnsafe(IO_BUFFER), Buffer.allocUnsafe(IO_BUFFER)] as const;
     let current: 0 | 1 = 0;
     let filled = 0;
@@ -160,14 +164,14 @@ export class BlobFiles {
     const flush = async () => {
       await writing;
       const data = slabs[current].subarray(0, filled);
-      writing = writeFully(fh, data, written).catch(rethrowAsStorage);
+      const upTo = written + filled;
+      writing = writeFully(fh, data, written).then(() => md5.written(upTo), rethrowAsStorage);
       writing.catch(() => undefined); // awaited later; this only keeps it from counting as unhandled
-      written += filled;
+      written = upTo;
       current = current === 0 ? 1 : 0;
       filled = 0;
     };
     const take = async (chunk: Buffer) => {
-      hash.update(chunk);
       size += chunk.length;
       for (let offset = 0; offset < chunk.length; ) {
         const copied = chunk.copy(slabs[current], filled, offset);
@@ -176,6 +180,7 @@ export class BlobFiles {
         if (filled === IO_BUFFER) await flush();
       }
     };
+    let digest: Promise<string> | undefined;
     try {
       for (const chunk of head) await take(chunk);
       for (let pending = first; ; pending = chunks.next()) {
@@ -191,12 +196,16 @@ export class BlobFiles {
       if (signal?.aborted) throw signal.reason;
       if (filled > 0) await flush();
       await writing;
+      digest = md5.digest(size);
+      digest.catch(() => undefined); // awaited below, after the sync
       if (this.durable) await fh.datasync().catch(rethrowAsStorage);
+      return { size, etag: `"${await digest}"` };
     } finally {
       await writing.catch(() => undefined);
+      if (digest) await digest.catch(() => undefined); // the worker reads through fh until it has answered
+      else md5.drop();
       await fh.close();
     }
-    return { size, etag: `"${hash.digest('hex')}"` };
   }
 
   /** Copies a blob to a new one (a reflink where the file system can). Undefined when the source is gone. */
