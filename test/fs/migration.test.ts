@@ -32,9 +32,13 @@ describe('fs store schema migration', () => {
     db.pragma('journal_mode = WAL');
     db.exec(V1_SCHEMA);
     db.prepare('INSERT INTO buckets VALUES (?, ?)').run('old', Date.now());
-    db.prepare(`INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, '{}')`).run(
-      'old', Buffer.from('kept'), blob, data.length, `"${createHash('md5').update(data).digest('hex')}"`, Date.now(), 'text/plain',
-    );
+    const insert = db.prepare(`INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, '{}')`);
+    const md5 = (bytes: Buffer) => `"${createHash('md5').update(bytes).digest('hex')}"`;
+    insert.run('old', Buffer.from('kept'), blob, data.length, md5(data), Date.now(), 'text/plain');
+    // version 1 kept even empty objects in files
+    const emptyBlob = 'ab'.padEnd(32, '1');
+    await writeFile(join(dir, 'blobs', 'ab', emptyBlob), '');
+    insert.run('old', Buffer.from('empty'), emptyBlob, 0, md5(Buffer.alloc(0)), Date.now(), 'text/plain');
     db.close();
 
     const store = await openFsStore({ dataDir: dir, durable: false });
@@ -43,9 +47,10 @@ describe('fs store schema migration', () => {
       const got = await store.getObject({ bucket: 'old', key: 'kept' });
       assert.deepEqual(await readAll(got.body), data);
       assert.equal(got.meta.contentType, 'text/plain');
+      assert.equal((await readAll((await store.getObject({ bucket: 'old', key: 'empty' })).body)).length, 0);
       await store.putObject({ bucket: 'old', key: 'small', body: Readable.from([Buffer.from('new')]) });
       assert.equal((await readAll((await store.getObject({ bucket: 'old', key: 'small' })).body)).toString(), 'new');
-      assert.deepEqual((await store.listObjects({ bucket: 'old' })).objects.map((o) => o.key), ['kept', 'small']);
+      assert.deepEqual((await store.listObjects({ bucket: 'old' })).objects.map((o) => o.key), ['empty', 'kept', 'small']);
     } finally {
       await store.close();
       await rm(dir, { recursive: true, force: true });

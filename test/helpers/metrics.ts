@@ -44,3 +44,15 @@ export async function untilInFlight(metricsUrl: string, n: number, timeoutMs = 1
   }
   throw new Error(`fewer than ${n} requests in flight at ${metricsUrl} after ${timeoutMs} ms`);
 }
+
+/**
+ * A scrape taken once every earlier request is counted: a request is sampled when its connection is done
+ * with it, which may be just after its client has read the whole answer.
+ */
+export async function settledScrape(metricsUrl: string, timeoutMs = 10_000): Promise<Sample[]> {
+  for (const started = Date.now(); ; ) {
+    const samples = await scrape(metricsUrl);
+    if (total(samples, 's3gate_http_requests_in_flight') === 1 || Date.now() - started > timeoutMs) return samples;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

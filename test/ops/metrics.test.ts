@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import { bearer, keyOf } from '../auth/support.js';
-import { scrape, total, type Sample } from '../helpers/metrics.js';
+import { scrape, settledScrape, total, type Sample } from '../helpers/metrics.js';
 import { opsServer, type OpsServer } from './harness.js';
 
 const OBJECT_ROUTE = '/v1/buckets/:bucket/objects/*';
@@ -40,7 +40,7 @@ describe('/metrics on the main listener', () => {
     for (let i = 0; i < 3; i++) assert.equal(await call('PUT', `/v1/buckets/metered/objects/k${i}.bin`, body), 201);
     assert.equal(await call('GET', '/v1/buckets/metered/objects/k0.bin'), 200);
     assert.equal(await call('GET', '/v1/buckets/metered/objects/nothing-here'), 404);
-    const after = await scrape(`${server.url}/metrics`);
+    const after = await settledScrape(`${server.url}/metrics`);
     const moved = (name: string, labels: Record<string, string>) => total(after, name, labels) - total(before, name, labels);
 
     const put = { method: 'PUT', route: OBJECT_ROUTE, status: '201' };

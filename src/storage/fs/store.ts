@@ -169,7 +169,9 @@ export class FsStore implements ObjectStore {
       }
       // a read buffer no larger than the object: a full MiB per small GET was most of the GC work
       const highWaterMark = Math.max(1, Math.min(IO_BUFFER, end - start + 1));
-      const body = fh.createReadStream({ start, end: range?.end, highWaterMark });
+      // ends at the row's last byte rather than at EOF, without one more read to find it; an empty blob
+      // (schema v1 kept even those in files) has no last byte
+      const body = fh.createReadStream({ start, end: row.size > 0 ? end : undefined, highWaterMark });
       if (opts.signal) addAbortSignal(opts.signal, body);
       return { meta: toMeta(row), body, range };
     }
