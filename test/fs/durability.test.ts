@@ -3,7 +3,7 @@
  * later commits go on, and never undoes a committed row when the sync fails.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -94,6 +94,29 @@ describe('fs store WAL sync', () => {
     const reopened = await openFsStore({ dataDir: dir });
     assert.ok((await readAll((await reopened.getObject({ bucket: 'bkt', key: 'k' })).body)).equals(big));
     await reopened.close();
+  });
+});
+
+/** Where this process's open descriptors on `path` point (Linux /proc): the path itself, or it marked "(deleted)". */
+async function openDescriptorsOn(path: string): Promise<string[]> {
+  const links = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return links.filter((link) => link.startsWith(path));
+}
+
+describe('fs store WAL file', () => {
+  it('keeps syncing the live WAL across checkpoints (SQLite reuses its WAL file, never replaces it)', async () => {
+    const dir = freshDir();
+    const store = await openFsStore({ dataDir: dir });
+    await store.createBucket('bkt');
+    const wal = join(dir, 'meta.sqlite-wal');
+    // ~3 pages each: well past SQLite's 1,000-page autocheckpoint, several times
+    for (let i = 0; i < 40; i++) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => store.putObject({ bucket: 'bkt', key: `k${i}-${j}`, body: body(Buffer.alloc(4096, i)) })));
+    }
+    const links = await openDescriptorsOn(wal);
+    assert.ok(links.length >= 2, `SQLite's descriptor and ours: ${JSON.stringify(links)}`);
+    assert.deepEqual(links.filter((link) => link !== wal), [], 'none on a replaced file');
+    await store.close();
   });
 });
 
