@@ -1,15 +1,14 @@
 /** The MD5 of blob files is computed on a worker thread (md5-pool.ts): right under concurrency, clear on failure, never keeping a process alive. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { open, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { isServiceError } from '../../src/errors/codes.js';
 import { openFsStore } from '../../src/storage/fs/index.js';
 import { Md5Job } from '../../src/storage/fs/md5-pool.js';
+import { runScriptToEnd } from '../helpers/child-server.js';
 import { tempDir } from '../helpers/server.js';
 
 const md5Etag = (data: Buffer) => `"${createHash('md5').update(data).digest('hex')}"`;
@@ -71,9 +70,8 @@ describe('MD5 on the worker thread', () => {
       const outcome = await store.putObject({ bucket: 'bkt', key: 'big', body }).then((meta) => meta.etag, (err) => err.code);
       await store.close();
       console.log(outcome);`;
-    const run = (mode: string) =>
-      promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, mode, join(dir, `child-${mode}`)], { timeout: 20_000 });
-    assert.equal((await run('ok')).stdout.trim(), md5Etag(Buffer.alloc(3 << 20, 7)), 'hashed, then the process ended by itself');
-    assert.equal((await run('fail')).stdout.trim(), 'IncompleteBody', 'refused, then the process ended by itself');
+    const run = (mode: string) => runScriptToEnd(script, [mode, join(dir, `child-${mode}`)]);
+    assert.equal((await run('ok')).trim(), md5Etag(Buffer.alloc(3 << 20, 7)), 'hashed, then the process ended by itself');
+    assert.equal((await run('fail')).trim(), 'IncompleteBody', 'refused, then the process ended by itself');
   });
 });

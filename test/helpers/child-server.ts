@@ -2,9 +2,10 @@
  * s3gate as a separate process (dist/src/main.js), for start-up, shutdown and memory tests.
  * It is found listening by its info-level start line, so keep S3GATE_LOG_LEVEL at info or below.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 
@@ -20,6 +21,23 @@ export interface ChildServer {
 /** Environment for a child: PATH and nothing else of ours, so stray S3GATE_* variables cannot leak in. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env['PATH'], ...extra };
+}
+
+/**
+ * Runs an ES module `script` in a child Node with `args`, which must end by itself, exit 0 within
+ * `timeoutMs` (else it is killed and this rejects); resolves with what it printed on stdout. For checking
+ * that nothing (a timer, a worker thread) keeps a process alive.
+ */
+export async function runScriptToEnd(script: string, args: string[] = [], timeoutMs = 20_000): Promise<string> {
+  const run = promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, ...args], {
+    env: cleanEnv({}),
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+  });
+  const { stdout } = await run.catch((err: { killed?: boolean }) => {
+    throw err.killed ? new Error(`the script did not end by itself within ${timeoutMs} ms`, { cause: err }) : err;
+  });
+  return stdout;
 }
 
 export function spawnServer(env: Record<string, string>, opts: { cwd?: string; args?: string[] } = {}): Promise<ChildServer> {

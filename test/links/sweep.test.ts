@@ -5,14 +5,13 @@
  * stopped on close, off at 0), and that it never keeps a process alive.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LinkRepository } from '../../src/links/repository.js';
 import type { LinkService } from '../../src/links/service.js';
 import { LinkSweeper } from '../../src/links/sweep.js';
 import { SystemArea, systemBucketFor } from '../../src/links/system-area.js';
-import { cleanEnv } from '../helpers/child-server.js';
+import { runScriptToEnd } from '../helpers/child-server.js';
 import { assertError, call } from '../http/v1-support.js';
 import { type LogLine, opsServer } from '../ops/harness.js';
 import { assertRefused, type CreatedLink, type LinkFixture, linkSuite } from './support.js';
@@ -174,13 +173,7 @@ describe('the share-link sweep timer (fs)', () => {
       const links = { listIds: async () => ({ ids: [] }) };
       new LinkSweeper(links, { sweepIntervalMs: 3600000, keepEndedMs: 0 }, { info: (_, msg) => console.log(msg), warn: () => {} }).start();
       setTimeout(() => {}, 200);`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: cleanEnv({}), stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const code = await Promise.race([exited, sleep(10_000).then(() => 'still running')]);
-    if (code === 'still running') child.kill('SIGKILL');
-    assert.equal(code, 0);
+    const out = await runScriptToEnd(script, [], 10_000); // fails unless it exits 0 by itself
     assert.match(out, /share-link sweep: removed 0 ended links/, 'the first sweep ran');
   });
 });
