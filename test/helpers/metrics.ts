@@ -36,23 +36,28 @@ export async function scrape(url: string): Promise<Sample[]> {
   return parseMetrics(text);
 }
 
-/** Resolves once the service counts at least `n` requests in flight besides the scrape itself. */
-export async function untilInFlight(metricsUrl: string, n: number, timeoutMs = 10_000): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
-    if (total(await scrape(metricsUrl), 's3gate_http_requests_in_flight') - 1 >= n) return;
+/** Requests the service counts in flight besides the scrape that reports them. */
+const othersInFlight = (samples: Sample[]) => total(samples, 's3gate_http_requests_in_flight') - 1;
+
+/** Scrapes every 10 ms until `done` holds of a scrape, which it returns; fails, saying `waitingFor`, after `timeoutMs`. */
+async function scrapeUntil(metricsUrl: string, done: (samples: Sample[]) => boolean, waitingFor: string, timeoutMs: number): Promise<Sample[]> {
+  for (const started = Date.now(); ; ) {
+    const samples = await scrape(metricsUrl);
+    if (done(samples)) return samples;
+    if (Date.now() - started > timeoutMs) throw new Error(`still waiting for ${waitingFor} at ${metricsUrl} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(`fewer than ${n} requests in flight at ${metricsUrl} after ${timeoutMs} ms`);
+}
+
+/** Resolves once the service counts at least `n` requests in flight besides the scrape itself. */
+export async function untilInFlight(metricsUrl: string, n: number, timeoutMs = 10_000): Promise<void> {
+  await scrapeUntil(metricsUrl, (samples) => othersInFlight(samples) >= n, `${n} requests in flight`, timeoutMs);
 }
 
 /**
  * A scrape taken once every earlier request is counted: a request is sampled when its connection is done
  * with it, which may be just after its client has read the whole answer.
  */
-export async function settledScrape(metricsUrl: string, timeoutMs = 10_000): Promise<Sample[]> {
-  for (const started = Date.now(); ; ) {
-    const samples = await scrape(metricsUrl);
-    if (total(samples, 's3gate_http_requests_in_flight') === 1 || Date.now() - started > timeoutMs) return samples;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+export function settledScrape(metricsUrl: string, timeoutMs = 10_000): Promise<Sample[]> {
+  return scrapeUntil(metricsUrl, (samples) => othersInFlight(samples) === 0, 'no request in flight but the scrape', timeoutMs);
 }
