@@ -155,7 +155,6 @@ export class BlobFiles {
   ) {
     const fh = await open(path, 'wx+').catch(rethrowAsStorage); // + : the MD5 worker reads it back
     const md5 = new Md5Job(fh.fd);
-    let size = 0;
     let written = 0;
     const slabs = [Buffer.allocUnsafe(IO_BUFFER), Buffer.allocUnsafe(IO_BUFFER)] as const;
     let current: 0 | 1 = 0;
@@ -172,7 +171,6 @@ export class BlobFiles {
       filled = 0;
     };
     const take = async (chunk: Buffer) => {
-      size += chunk.length;
       for (let offset = 0; offset < chunk.length; ) {
         const copied = chunk.copy(slabs[current], filled, offset);
         filled += copied;
@@ -196,14 +194,14 @@ export class BlobFiles {
       if (signal?.aborted) throw signal.reason;
       if (filled > 0) await flush();
       await writing;
-      digest = md5.digest(size);
+      digest = md5.digest(written);
       digest.catch(() => undefined); // awaited below, after the sync
       if (this.durable) await fh.datasync().catch(rethrowAsStorage);
-      return { size, etag: `"${await digest}"` };
+      return { size: written, etag: `"${await digest}"` };
     } finally {
       await writing.catch(() => undefined);
       if (digest) await digest.catch(() => undefined); // the worker reads through fh until it has answered
-      else md5.drop();
+      else md5.drop(); // reads of it still queued on the worker may fail on the closed fh: their result is unused
       await fh.close();
     }
   }
