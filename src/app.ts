@@ -36,7 +36,8 @@ export async function buildApp({ config, store: rawStore, logger }: AppDeps): Pr
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // on close: idle keep-alive sockets go at once, in-flight requests finish (graceful drain)
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // requests arriving while it drains are refused by the hardening (503 with Retry-After, in the face's shape)
+    return503OnClosing: false,
     // errors found before routing (a malformed percent-encoding in the URL...) in the face's own shape
     frameworkErrors: (err, request, reply) => {
       watchRequest(request, reply, metrics); // these skip the hooks

@@ -29,18 +29,28 @@ export const ERROR_STATUS = {
   RequestHeaderFieldsTooLarge: 431,
   InternalError: 500,
   ServiceUnavailable: 503,
+  /** The store has no room for a write (a full disk); deletes still work and free space. */
+  InsufficientStorage: 507,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+export interface ServiceErrorOptions {
+  cause?: unknown;
+  /** For a refusal that passes by itself (503, 507): when to try again, sent as Retry-After. */
+  retryAfterSeconds?: number | undefined;
+}
+
 /** An error with a stable code; the message is safe to show to the caller. */
 export class ServiceError extends Error {
   readonly code: ErrorCode;
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: ServiceErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ServiceError';
     this.code = code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   get status(): number {
@@ -54,4 +64,17 @@ export function isServiceError(err: unknown): err is ServiceError {
 
 export function statusOf(code: ErrorCode): number {
   return ERROR_STATUS[code];
+}
+
+/** Answers with these statuses tell the caller when to come back (Retry-After): the refusal passes by itself. */
+export const RETRY_LATER_STATUSES: ReadonlySet<number> = new Set([503, 507]);
+
+/** Retry-After of a refusal whose error does not say: long enough for a restart or a failover to finish. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+/** The Retry-After value (seconds) an answer with this error and status carries, or undefined for none. */
+export function retryAfterOf(err: unknown, status: number): number | undefined {
+  if (!RETRY_LATER_STATUSES.has(status)) return undefined;
+  const asked = isServiceError(err) ? err.retryAfterSeconds : undefined;
+  return asked !== undefined && Number.isFinite(asked) && asked >= 0 ? Math.ceil(asked) : DEFAULT_RETRY_AFTER_SECONDS;
 }

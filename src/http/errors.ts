@@ -1,7 +1,7 @@
 /** Turning any error into an HTTP answer: the status comes from the one code→status table. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { concealMissing } from '../auth/conceal.js';
-import { isServiceError, ServiceError, statusOf } from '../errors/codes.js';
+import { isServiceError, retryAfterOf, ServiceError, statusOf, type ErrorCode } from '../errors/codes.js';
 import { lingerOrClose } from './body.js';
 
 interface HttpErrorView {
@@ -37,16 +37,24 @@ export function errorView(err: unknown): HttpErrorView {
   return { status: 500, code: 'InternalError', message: 'The service hit an unexpected error; see its log.' };
 }
 
-/** Logs the failure, leaves an unread request body to drain, and sets the status: what every face does first. */
+/** Server-side refusals that are the state of the service, not a fault: logged as answers, not as errors. */
+const EXPECTED_REFUSALS: ReadonlySet<ErrorCode> = new Set(['ServiceUnavailable', 'InsufficientStorage']);
+
+/**
+ * Logs the failure, leaves an unread request body to drain, and sets the status and Retry-After: what every
+ * face does first.
+ */
 function prepareErrorReply(err: unknown, request: FastifyRequest, reply: FastifyReply): HttpErrorView {
   const view = errorView(concealMissing(request, err)); // a missing key is not told to a caller who may not list it
-  if (view.status >= 500 && !(isServiceError(err) && err.code === 'ServiceUnavailable')) {
+  if (view.status >= 500 && !(isServiceError(err) && EXPECTED_REFUSALS.has(err.code))) {
     request.log.error({ err }, 'request failed');
   } else {
     request.log.info({ code: view.code, status: view.status }, view.message);
   }
   lingerOrClose(request, (name, value) => reply.header(name, value));
   reply.code(view.status);
+  const retryAfter = retryAfterOf(err, view.status);
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   return view;
 }
 

@@ -31,7 +31,7 @@ export function denied(reason: string): ServiceError {
   return new ServiceError('AccessDenied', `Share link refused: ${reason}.`);
 }
 
-function noSuchLink(id: string): ServiceError {
+export function noSuchLink(id: string): ServiceError {
   return new ServiceError('NotFound', `There is no share link with the id ${id}.`);
 }
 

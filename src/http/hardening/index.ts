@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import type { Config } from '../../config/schema.js';
 import { ServiceError } from '../../errors/codes.js';
 import { registerCors } from './cors.js';
+import { refuseWhileDraining } from './draining.js';
 import { sendFaceError } from './face.js';
 import { registerRateLimits } from './rate-limit.js';
 import { guardSlowClients } from './slow-clients.js';
@@ -25,6 +26,7 @@ function refuseLongUrls(max: number) {
 /** Call on the root instance, before the authentication hook and the routes: the order of these hooks matters. */
 export async function registerHardening(app: FastifyInstance, config: Config): Promise<void> {
   guardSlowClients(app.server, config.limits, app.log);
+  refuseWhileDraining(app);
   await registerCors(app, config.cors); // first: a preflight is answered before anything can refuse it
   app.addHook('onRequest', refuseLongUrls(config.limits.maxUrlLength));
   await registerRateLimits(app, config.rateLimit);

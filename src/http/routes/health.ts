@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isServiceError } from '../../errors/codes.js';
+import { DEFAULT_RETRY_AFTER_SECONDS, isServiceError } from '../../errors/codes.js';
 import type { ObjectStore } from '../../storage/types.js';
 
 const READY_TIMEOUT_MS = 5_000;
@@ -39,6 +39,7 @@ export async function healthRoutes(app: FastifyInstance, opts: { store: ObjectSt
     } catch (err) {
       const reason = notReadyReason(err, timeoutMs);
       request.log.warn({ err, store: opts.store.kind }, `not ready: ${reason}`);
+      reply.header('retry-after', String(DEFAULT_RETRY_AFTER_SECONDS));
       return reply.code(503).send({ status: 'unavailable', store: opts.store.kind, reason });
     }
   });

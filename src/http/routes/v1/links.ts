@@ -9,6 +9,8 @@ import type { Static } from 'typebox';
 import { type Action, assertAllowed } from '../../../auth/authorize.js';
 import { isServiceError, ServiceError } from '../../../errors/codes.js';
 import { type LinkKind, type LinkRecord, stateOf } from '../../../links/record.js';
+import { noSuchLink, type LinkService } from '../../../links/service.js';
+import { checkedDateTime } from '../../dates.js';
 import { requestSignal } from '../../request-signal.js';
 import { allowOnly } from '../methods.js';
 import { SHARE_PREFIX, type ShareLinks } from '../share.js';
@@ -23,6 +25,16 @@ const permissionFor = (kind: LinkKind): Action => (kind === 'download' ? 'read' 
 
 function assertMayUse(request: FastifyRequest, link: Pick<LinkRecord, 'kind' | 'bucket' | 'key'>): void {
   assertAllowed(request, permissionFor(link.kind), link.bucket, link.key);
+}
+
+/**
+ * The link, when the caller may see it; otherwise the very answer an unknown id gets, so that an id tells
+ * nothing about a link the caller may not use (not even that it exists, nor its bucket and key).
+ */
+async function visibleLink(service: LinkService, request: FastifyRequest, id: string): Promise<LinkRecord> {
+  const link = await service.get(id);
+  if (!mayUse(request, link)) throw noSuchLink(id);
+  return link;
 }
 
 function mayUse(request: FastifyRequest, link: LinkRecord): boolean {
@@ -47,7 +59,7 @@ function expiryOf(body: Static<typeof CreateLinkBody>, now: number): Date | null
   }
   if (body.expiresIn !== undefined) return new Date(now + body.expiresIn * 1000);
   if (body.expiresAt === undefined) return null;
-  const at = new Date(body.expiresAt);
+  const at = checkedDateTime('expiresAt', body.expiresAt);
   if (at.getTime() <= now) throw new ServiceError('InvalidArgument', `expiresAt ${body.expiresAt} is not in the future.`);
   return at;
 }
@@ -129,12 +141,16 @@ export async function linkRoutes(fastify: FastifyInstance, { store }: V1Options)
 
   app.get(
     '/links/:id',
-    { schema: { tags, summary: 'Read a share link', params: LinkParams, response: { 200: LinkInfo, ...errorResponses(403, 404) } } },
-    async (request) => {
-      const link = await service.get(request.params.id);
-      assertMayUse(request, link);
-      return linkJson(link, Date.now());
+    {
+      schema: {
+        tags,
+        summary: 'Read a share link',
+        description: 'A link the caller may not use answers 404, exactly as an unknown id does.',
+        params: LinkParams,
+        response: { 200: LinkInfo, ...errorResponses(404) },
+      },
     },
+    async (request) => linkJson(await visibleLink(service, request, request.params.id), Date.now()),
   );
 
   app.delete(
@@ -143,14 +159,13 @@ export async function linkRoutes(fastify: FastifyInstance, { store }: V1Options)
       schema: {
         tags,
         summary: 'Revoke a share link',
-        description: 'At once, on every instance; revoking twice is no error. The record stays (S3GATE_LINKS_KEEP_ENDED_MS, a day by default), so a use says "link revoked"; then the sweep removes it.',
+        description: 'At once, on every instance; revoking twice is no error. A link the caller may not use answers 404, as an unknown id does. The record stays (S3GATE_LINKS_KEEP_ENDED_MS, a day by default), so a use says "link revoked"; then the sweep removes it.',
         params: LinkParams,
-        response: { 204: { ...NoBody, description: 'Revoked' }, ...errorResponses(403, 404) },
+        response: { 204: { ...NoBody, description: 'Revoked' }, ...errorResponses(404) },
       },
     },
     async (request, reply) => {
-      const link = await service.get(request.params.id);
-      assertMayUse(request, link);
+      const link = await visibleLink(service, request, request.params.id);
       await service.revoke(link.id);
       return reply.code(204).send();
     },
