@@ -2,8 +2,10 @@
  * Rate limits, with @fastify/rate-limit's counters (fixed windows, in process memory): every request counts
  * against its client address, before authentication, so that guessing secrets is limited too; a request
  * made with an access key also counts against that key, from whatever address it comes. Over a limit:
- * 429 with Retry-After, in the face's error shape. Health checks are never limited.
+ * 429 with Retry-After, in the face's error shape. Health checks are never limited, and loopback clients
+ * are not limited per address (their keyed requests still count against the key).
  */
+import { BlockList, isIP } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimitSettings } from '../../config/network.js';
@@ -21,6 +23,21 @@ type Check = ReturnType<FastifyInstance['createRateLimit']>;
 /** The counter a request's address goes to: IPv6 clients by /64, as one host usually holds a whole /64. */
 export function addressCounter(request: FastifyRequest): string {
   return `address:${rateLimit.normalizeIP(request.ip, 64)}`;
+}
+
+/**
+ * Loopback clients, IPv4-mapped IPv6 ones (::ffff:127.x) included: a program on the service's own machine
+ * can send from any of the 16 million 127.0.0.0/8 addresses, so a per-address limit would protect nothing
+ * against it and would only stop local bulk jobs. `request.ip` is taken after trustProxy has named the
+ * client, so a reverse proxy on the same host must be trusted or all its clients would count as loopback.
+ */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+function isLoopbackClient(ip: string): boolean {
+  const family = isIP(ip);
+  return family !== 0 && LOOPBACK.check(ip, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** The counter a request's access key goes to, or undefined for an anonymous request. */
@@ -49,7 +66,8 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
   const timeWindow = settings.windowMs;
   if (settings.perAddress > 0) {
     const check = app.createRateLimit({ keyGenerator: addressCounter, max: settings.perAddress, timeWindow });
-    app.addHook('onRequest', limiter(check, settings, (r) => `from ${r.ip}`));
+    const fromAddress = (r: FastifyRequest) => (isLoopbackClient(r.ip) ? undefined : `from ${r.ip}`);
+    app.addHook('onRequest', limiter(check, settings, fromAddress));
   }
   if (settings.perKey > 0) {
     const check = app.createRateLimit({ keyGenerator: (request) => keyCounter(request) ?? '', max: settings.perKey, timeWindow });
