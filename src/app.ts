@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { installAuth } from './auth/hook.js';
 import type { Config } from './config/schema.js';
-import { sendJsonError, sendTextError } from './http/errors.js';
+import { notFound, sendJsonError, sendTextError } from './http/errors.js';
 import { nodeServerOptions, registerHardening } from './http/hardening/index.js';
 import { healthRoutes } from './http/routes/health.js';
 import { registerShareLinks } from './http/routes/share.js';
@@ -46,16 +46,15 @@ export async function buildApp({ config, store: rawStore, logger }: AppDeps): Pr
     },
   });
 
-  await registerMetrics(app, config, metrics); // first: its hook must see every request
+  // before any route: a route keeps the error handler in place when it is registered (/metrics too)
+  app.setErrorHandler(sendTextError);
+  app.setNotFoundHandler((request, reply) => sendTextError(notFound(`${request.method} ${request.url}`), request, reply));
+  await registerMetrics(app, config, metrics); // first hook: it must see every request
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   await registerHardening(app, config); // before auth: CORS preflights, URL length, rate limits
   installAuth(app, config.auth); // before every route: each one is authenticated unless public
-  app.setErrorHandler(sendTextError);
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).type('text/plain; charset=utf-8').send(`No route for ${request.method} ${request.url}.`);
-  });
 
   await registerApiDocs(app); // first: the document is built from the routes registered after it
   // share links keep their state in a system bucket of the store: every face gets the store without it

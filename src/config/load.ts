@@ -97,7 +97,9 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     if (value !== undefined) setPath(tree, path, value);
   }
 
+  const before = problems.length;
   mergeKeysFile(tree, problems);
+  const keysFileFailed = problems.length > before;
 
   const result = configSchema.safeParse(tree);
   if (!result.success) {
@@ -109,7 +111,9 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     throw new ConfigError(problems);
   }
   const config = result.data;
-  const refusal = protectedModeProblem(config);
+  // not when the keys file failed to load: the key list is then empty for that reason, and "no access keys"
+  // would be a false second problem
+  const refusal = keysFileFailed ? undefined : protectedModeProblem(config);
   if (refusal) problems.push(refusal);
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

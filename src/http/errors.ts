@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { concealMissing } from '../auth/conceal.js';
 import { isServiceError, retryAfterOf, ServiceError, statusOf, type ErrorCode } from '../errors/codes.js';
 import { lingerOrClose } from './body.js';
+import { describeSchemaFailures, type SchemaFailure } from './validation.js';
 
 interface HttpErrorView {
   status: number;
@@ -24,8 +25,8 @@ function isValidationError(err: unknown): err is FastifyError {
 export function errorView(err: unknown): HttpErrorView {
   if (isServiceError(err)) return { status: err.status, code: err.code, message: err.message };
   if (isValidationError(err)) {
-    // Fastify's message names the part and the rule, e.g. "querystring/limit must be <= 1000"
-    return { status: statusOf('InvalidArgument'), code: 'InvalidArgument', message: `Invalid request: ${err.message}.` };
+    const message = describeSchemaFailures(err.validationContext, err.validation as SchemaFailure[]);
+    return { status: statusOf('InvalidArgument'), code: 'InvalidArgument', message };
   }
   // streams aborted by a request signal reject with a plain AbortError: the client went away
   if ((err as Error | undefined)?.name === 'AbortError') {

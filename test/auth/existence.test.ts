@@ -4,7 +4,7 @@
  * NoSuchKey comes from the store, so this runs on every store.
  */
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { before, it } from '../helpers/suites.js';
 import { assertError, objectPath } from '../http/v1-support.js';
 import { put } from './route-table.js';
 import { authSuite, keyOf } from './support.js';

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
-import { describe, it, mock } from 'node:test';
+import { mock } from 'node:test';
+import { describe, it } from '../helpers/suites.js';
 import { type Grant, grantCovers, refusal } from '../../src/auth/grants.js';
 import { generateKeyId, generateSecret, hashSecret, Keyring } from '../../src/auth/keys.js';
 import { bearerToken, formatToken, parseToken } from '../../src/auth/token.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/suites.js';
 import { request } from 'undici';
 import { MAIN, cleanEnv, spawnServer, type ChildServer } from '../helpers/child-server.js';
 import { tempDir } from '../helpers/server.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import type { AccessKeyConfig } from '../../src/config/auth.js';
 import { spawnServer, untilOutput, type ChildServer } from '../helpers/child-server.js';
 import { tempDir } from '../helpers/server.js';

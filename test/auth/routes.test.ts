@@ -5,7 +5,7 @@
  * comes last and succeeds, so the refused calls changed nothing it depends on.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import type { AccessKeyConfig } from '../../src/config/auth.js';
 import { ACTIONS, type Action, SERVICE_ACTIONS } from '../../src/auth/grants.js';
 import type { ObjectStore } from '../../src/storage/types.js';

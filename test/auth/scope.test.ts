@@ -1,6 +1,6 @@
 /** How far a grant reaches: key prefixes, listing prefixes, both sides of a copy or move, admin. */
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { before, it } from '../helpers/suites.js';
 import { assertError, objectPath } from '../http/v1-support.js';
 import { put } from './route-table.js';
 import { authSuite, keyOf } from './support.js';

@@ -1,6 +1,6 @@
 /** What the access-key tests share: keys with one test secret, and a keyed server per store with its own bucket. */
 import { randomBytes } from 'node:crypto';
-import { after, before, describe } from 'node:test';
+import { after, before, describe } from '../helpers/suites.js';
 import { hashSecret } from '../../src/auth/keys.js';
 import type { AccessKeyConfig } from '../../src/config/auth.js';
 import { startServer, storesUnderTest, type TestServer } from '../helpers/server.js';

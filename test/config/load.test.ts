@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/suites.js';
 import { ConfigError, loadConfig, redactedConfig } from '../../src/config/load.js';
 import { parseSize } from '../../src/config/sizes.js';
 import { tempDir } from '../helpers/server.js';

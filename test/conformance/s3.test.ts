@@ -1,13 +1,15 @@
 /** The store contract suite against a real S3-compatible server (Ceph RGW from scripts/start-radosgw.sh). */
-import { describe } from 'node:test';
 import { createS3Store } from '../../src/storage/s3/index.js';
 import { s3TestConfig } from '../helpers/s3-test-server.js';
 import { storeConformance } from './suite.js';
 
 const s3 = s3TestConfig();
 
-if ('skip' in s3) {
-  describe('store conformance: s3 (RGW)', { skip: s3.skip }, () => {});
-} else {
-  storeConformance('s3 (RGW)', async () => ({ store: createS3Store(s3.options) }));
-}
+storeConformance(
+  's3 (RGW)',
+  async () => {
+    if ('skip' in s3) throw new Error(s3.skip); // never called: the suite is skipped
+    return { store: createS3Store(s3.options) };
+  },
+  'skip' in s3 ? s3.skip : undefined,
+);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import { isServiceError, type ErrorCode } from '../../src/errors/codes.js';
 import type { ObjectStore } from '../../src/storage/types.js';
 import { failingStream, md5Hex, randomStream, readAll, sha256Hex } from '../helpers/streams.js';
@@ -25,8 +25,9 @@ async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<
 
 const body = (text: string | Buffer): Readable => Readable.from([Buffer.from(text)]);
 
-export function storeConformance(name: string, setup: () => Promise<StoreFixture>): void {
-  describe(`store conformance: ${name}`, () => {
+/** The whole suite on the store `setup` opens; with `skip`, every test declared and skipped with that reason. */
+export function storeConformance(name: string, setup: () => Promise<StoreFixture>, skip?: string): void {
+  describe(`store conformance: ${name}`, { skip }, () => {
     let fixture: StoreFixture;
     let store: ObjectStore;
     // Bucket names are unique per run so a shared S3 server can hold several runs.

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/suites.js';
 import { request } from 'undici';
 import { MAIN, cleanEnv, spawnServer } from '../helpers/child-server.js';
 import { untilInFlight } from '../helpers/metrics.js';

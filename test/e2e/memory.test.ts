@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/suites.js';
 import { request } from 'undici';
 import { peakRss, spawnServer } from '../helpers/child-server.js';
 import { tempDir } from '../helpers/server.js';

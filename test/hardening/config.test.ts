@@ -1,6 +1,6 @@
 /** The network settings: their defaults, their S3GATE_* names, and the mistakes refused at start. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/suites.js';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 
 function problemsOf(env: Record<string, string>): string {

@@ -3,7 +3,7 @@
  * with nosniff and a sandboxing Content-Security-Policy, and v1's ?download makes it an attachment.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import { request } from 'undici';
 import type { TestServer } from '../helpers/server.js';
 import { fsServers } from './support.js';

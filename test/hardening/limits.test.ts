@@ -3,7 +3,7 @@
  * gets 431 (414 when the target alone is that long), each in the face's error shape.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import { request } from 'undici';
 import type { TestServer } from '../helpers/server.js';
 import { fsServers, parseResponse, sendPaced } from './support.js';

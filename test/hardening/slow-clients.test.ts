@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import { request } from 'undici';
 import type { TestServer } from '../helpers/server.js';
 import type { ObjectStore, PutObjectOptions } from '../../src/storage/types.js';

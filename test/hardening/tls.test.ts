@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import { Agent, request } from 'undici';
 import { loadTlsPair } from '../../src/http/tls.js';
 import { MAIN, cleanEnv, spawnServer, untilOutput } from '../helpers/child-server.js';

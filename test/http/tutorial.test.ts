@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import { request } from 'undici';
 import { md5Hex } from '../helpers/streams.js';
 import { startServer, storesUnderTest, type TestServer } from '../helpers/server.js';

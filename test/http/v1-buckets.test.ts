@@ -1,7 +1,7 @@
 /** REST API v1 buckets: list, create, read, head, delete (and force), and the error shape, on every store. */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { after, it } from 'node:test';
+import { after, it } from '../helpers/suites.js';
 import { assertError, dropBucket, uniqueBucket, v1Suite } from './v1-support.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { after, before, it } from 'node:test';
+import { after, before, it } from '../helpers/suites.js';
 import { assertError, dropBucket, uniqueBucket, v1Suite } from './v1-support.js';
 
 interface Listing {

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { it } from 'node:test';
+import { it } from '../helpers/suites.js';
 import type { ObjectStore } from '../../src/storage/types.js';
 import { md5Hex } from '../helpers/streams.js';
 import { assertError, v1Suite } from './v1-support.js';

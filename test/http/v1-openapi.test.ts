@@ -4,7 +4,7 @@
  * Swagger UI served from the package's own assets.
  */
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { before, it } from '../helpers/suites.js';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { v1Suite } from './v1-support.js';
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { before, it } from 'node:test';
+import { before, it } from '../helpers/suites.js';
 import { assertError, type Answer, v1Suite } from './v1-support.js';
 
 const SIZE = 100;

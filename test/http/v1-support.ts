@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { after, before, describe } from 'node:test';
+import { after, before, describe } from '../helpers/suites.js';
 import { request } from 'undici';
 import type { ObjectStore } from '../../src/storage/types.js';
 import { startServer, storesUnderTest, type TestServer } from '../helpers/server.js';

@@ -1,7 +1,7 @@
 /** The share-link settings: defaults, their S3GATE_LINKS_* variables, refusals, and the base URL of links. */
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/suites.js';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { openFsStore } from '../../src/storage/fs/index.js';
 import { startServer, tempDir } from '../helpers/server.js';

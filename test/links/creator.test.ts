@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import { request } from 'undici';
 import type { AccessKeyConfig } from '../../src/config/auth.js';
 import { openFsStore } from '../../src/storage/fs/index.js';

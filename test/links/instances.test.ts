@@ -6,7 +6,7 @@
  * process per data dir, so this is s3 only.)
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import { createS3Store } from '../../src/storage/s3/index.js';
 import { s3TestConfig } from '../helpers/s3-test-server.js';
 import { startServer, type TestServer } from '../helpers/server.js';

@@ -4,7 +4,7 @@
  * /s/ needs no key at all. (Permissions do not depend on the store: fs only.)
  */
 import assert from 'node:assert/strict';
-import { before, it } from 'node:test';
+import { before, it } from '../helpers/suites.js';
 import { authSuite, bearer, keyOf } from '../auth/support.js';
 import { assertError, objectPath } from '../http/v1-support.js';
 import type { CreatedLink, LinkView } from './support.js';
@@ -66,9 +66,15 @@ authSuite(
       assertError(await fx.as('reader')('GET', '/v1/links'), 403, 'AccessDenied');
     });
 
-    it('lets only a key with the link’s permission read or revoke it', async () => {
-      assertError(await fx.as('stranger')('GET', `/v1/links/${download.id}`), 403, 'AccessDenied');
-      assertError(await fx.as('inbox')('DELETE', `/v1/links/${download.id}`), 403, 'AccessDenied');
+    it('lets only a key with the link’s permission read or revoke it; others get what an unknown id gets', async () => {
+      const unknown = '0'.repeat(32);
+      for (const [who, method] of [['stranger', 'GET'], ['inbox', 'DELETE'], ['inbox', 'GET'], ['stranger', 'DELETE']] as const) {
+        const refused = await fx.as(who)(method, `/v1/links/${download.id}`);
+        const missing = await fx.as(who)(method, `/v1/links/${unknown}`);
+        assertError(refused, 404, 'NotFound', `${who} ${method}`);
+        assert.equal(refused.text.replace(download.id, unknown).replace(/"requestId":"[^"]*"/, ''), missing.text.replace(/"requestId":"[^"]*"/, ''));
+        assert.doesNotMatch(refused.text, new RegExp(`${fx.bucket}|doc\\.txt`), 'nothing of the link is told');
+      }
       assert.equal((await fx.as('reader')('GET', `/v1/links/${download.id}`)).status, 200);
       assert.equal((await fx.as('reader')('DELETE', `/v1/links/${download.id}`)).status, 204);
       assert.equal((await fx.as(undefined)('GET', `/s/${download.token}`)).status, 403);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { before, it } from 'node:test';
+import { before, it } from '../helpers/suites.js';
 import { assertError } from '../http/v1-support.js';
 import { assertRefused, linkSuite } from './support.js';
 

@@ -4,7 +4,7 @@
  * bad creation requests, and the system bucket kept out of every face's reach.
  */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it } from '../helpers/suites.js';
 import { FS_SYSTEM_BUCKET } from '../../src/links/system-area.js';
 import { assertError, call } from '../http/v1-support.js';
 import { assertRefused, linkSuite } from './support.js';
@@ -129,6 +129,18 @@ linkSuite('share links', (fx) => {
     assertError(await post({ ...base, expiresIn: 60, expiresAt: soon }), 400, 'InvalidArgument', 'both expiries');
     assertError(await post({ ...base, expiresAt: '2001-01-01T00:00:00Z' }), 400, 'InvalidArgument', 'past');
     assertError(await post({ ...base, expiresAt: 'tomorrow' }), 400, 'InvalidArgument', 'not a date');
+    // dates the schema's date-time format lets through, but that no Date can hold (or that it would move)
+    for (const [at, why] of [
+      ['2027-12-31T23:59:60Z', /leap second/],
+      ['2027-06-30T21:59:60-02:00', /leap second/],
+      ['2027-02-30T12:00:00Z', /(day that does not exist|date-time)/],
+      ['2027-02-29T12:00:00Z', /(day that does not exist|date-time)/],
+    ] as const) {
+      const res = await post({ ...base, expiresAt: at });
+      assertError(res, 400, 'InvalidArgument', at);
+      assert.match(res.text, why, at);
+    }
+    assert.equal((await post({ ...base, expiresAt: '2028-02-29T12:00:00Z' })).status, 201, 'a real leap day is fine');
     assertError(await post({ ...base, expiresIn: 0 }), 400, 'InvalidArgument', 'no time');
     assertError(await post({ ...base, maxUses: 0 }), 400, 'InvalidArgument', 'no use');
     assertError(await post({ ...base, kind: 'delete' }), 400, 'InvalidArgument', 'kind');

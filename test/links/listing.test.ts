@@ -3,7 +3,7 @@
  * four link operations in the OpenAPI document.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { after, before, it } from '../helpers/suites.js';
 import { assertError, dropBucket, uniqueBucket } from '../http/v1-support.js';
 import { type CreatedLink, type LinkView, linkSuite } from './support.js';
 

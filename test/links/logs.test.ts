@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import pino from 'pino';
 import { systemBucketFor } from '../../src/links/system-area.js';
 import { startServer, storesUnderTest, type TestServer } from '../helpers/server.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/suites.js';
 import { systemBucketFor } from '../../src/links/system-area.js';
 import { openFsStore } from '../../src/storage/fs/index.js';
 import { createS3Store } from '../../src/storage/s3/index.js';

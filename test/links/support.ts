@@ -4,7 +4,7 @@
  * refusal is 403 AccessDenied with its reason.
  */
 import assert from 'node:assert/strict';
-import { after } from 'node:test';
+import { after } from '../helpers/suites.js';
 import { systemBucketFor } from '../../src/links/system-area.js';
 import { type Answer, assertError, call, type CallInit, dropBucket, uniqueBucket, type V1Fixture, v1Suite } from '../http/v1-support.js';
 

@@ -5,7 +5,7 @@
  * stopped on close, off at 0), and that it never keeps a process alive.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/suites.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LinkRepository } from '../../src/links/repository.js';
 import type { LinkService } from '../../src/links/service.js';

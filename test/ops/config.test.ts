@@ -1,6 +1,6 @@
 /** The operations settings: defaults, environment names, and refusals. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/suites.js';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 
 describe('operations settings', () => {

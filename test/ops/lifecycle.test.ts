@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/suites.js';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { cleanEnv, MAIN, spawnServer } from '../helpers/child-server.js';

@@ -1,7 +1,7 @@
 /** The request log: one JSON line per request with its route pattern, never a secret or a share-link token. */
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import { request } from 'undici';
 import { redactShareTokens } from '../../src/logger.js';
 import { captureLog, opsServer, type LogLine, type OpsServer } from './harness.js';

@@ -8,10 +8,11 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertAllowed } from '../../auth/authorize.js';
 import { ServiceError } from '../../errors/codes.js';
+import { noSuchKey } from '../../errors/not-found.js';
 import { assertBucketName, assertObjectKey } from '../../storage/names.js';
 import type { ObjectStore, ObjectSummary } from '../../storage/types.js';
 import { acceptRawBodies, declaredLength, limitedBody } from '../body.js';
-import { sendTextError } from '../errors.js';
+import { notFound, sendTextError } from '../errors.js';
 import { isMediaType, storedObjectHeaders } from '../media-type.js';
 import { requestSignal } from '../request-signal.js';
 import { allowOnly } from './methods.js';
@@ -93,7 +94,7 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
   acceptRawBodies(app);
   app.setErrorHandler(sendTextError);
   app.setNotFoundHandler((request, reply) =>
-    sendTextError(new ServiceError('NotFound', `No route for ${request.method} ${request.url}.`), request, reply),
+    sendTextError(notFound(`${request.method} ${request.url}`), request, reply),
   );
 
   app.get('/', async (request, reply) => {
@@ -159,7 +160,7 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
     const { bucket, key } = objectOf(request);
     assertAllowed(request, 'delete', bucket, key);
     const existed = await store.deleteObject(bucket, key, { signal: requestSignal(request, reply) });
-    if (!existed) throw new ServiceError('NoSuchKey', `The key "${key}" does not exist in bucket ${bucket}.`);
+    if (!existed) throw noSuchKey(bucket, key);
     return text(reply, `${key} deleted from Amazon S3 bucket : ${bucket}.`);
   });
 

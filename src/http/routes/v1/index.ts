@@ -3,8 +3,7 @@
  * (and so in the OpenAPI document), every error in one JSON shape with the request id.
  */
 import type { FastifyInstance } from 'fastify';
-import { ServiceError } from '../../../errors/codes.js';
-import { sendJsonError } from '../../errors.js';
+import { notFound, sendJsonError } from '../../errors.js';
 import { allowOnly } from '../methods.js';
 import { bucketRoutes } from './buckets.js';
 import { copyRoutes } from './copy.js';
@@ -30,7 +29,7 @@ export async function v1Routes(app: FastifyInstance, { store, maxObjectSize }: V
   app.addSchema(ErrorBody);
   app.setErrorHandler(sendJsonError);
   app.setNotFoundHandler((request, reply) =>
-    sendJsonError(new ServiceError('NotFound', `No route for ${request.method} ${request.url}.`), request, reply),
+    sendJsonError(notFound(`${request.method} ${request.url}`), request, reply),
   );
 
   await app.register(bucketRoutes, opts);

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { assertAllowed } from '../../../auth/authorize.js';
 import { concealMissing } from '../../../auth/conceal.js';
-import { ServiceError } from '../../../errors/codes.js';
+import { noSuchKey } from '../../../errors/not-found.js';
 import { assertObjectKey } from '../../../storage/names.js';
 import type { ObjectStore } from '../../../storage/types.js';
 import { errorView } from '../../errors.js';
@@ -34,7 +34,7 @@ async function deleteOne(request: FastifyRequest, store: ObjectStore, bucket: st
   try {
     assertObjectKey(key);
     if (await store.deleteObject(bucket, key, { signal })) return { key, deleted: true };
-    throw new ServiceError('NoSuchKey', 'The key does not exist.');
+    throw noSuchKey(bucket, key);
   } catch (err) {
     const { code, message } = errorView(concealMissing(request, err, { action: 'delete', bucket, key }));
     return { key, deleted: false, code, message };
@@ -58,7 +58,7 @@ export async function objectDeleteRoutes(fastify: FastifyInstance, { store }: V1
       const { bucket, key } = checkedObject(request.params);
       assertAllowed(request, 'delete', bucket, key);
       const existed = await store.deleteObject(bucket, key, { signal: requestSignal(request, reply) });
-      if (!existed) throw new ServiceError('NoSuchKey', `The key "${key}" does not exist in bucket ${bucket}.`);
+      if (!existed) throw noSuchKey(bucket, key);
       return reply.code(204).send();
     },
   );
