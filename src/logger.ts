@@ -47,7 +47,8 @@ function prettyStdout(): DestinationStream {
     sync: true,
     colorize: process.stdout.isTTY === true,
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname',
+    // the start line's message already says where it listens: one line on a terminal, not three
+    ignore: 'pid,hostname,address,addresses',
   });
 }
 
@@ -55,11 +56,23 @@ function wantsPretty(format: Config['logFormat']): boolean {
   return format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
 }
 
+/**
+ * Fastify logs "Server listening at <url>" once per address it listens on; the service's own start line
+ * (server.ts) names them all with the store, so these would only repeat it.
+ */
+const FRAMEWORK_LISTEN_LINE = /^Server listening at /;
+
+function dropFrameworkListenLines(this: Logger, args: Parameters<pino.LogFn>, method: pino.LogFn): void {
+  if (typeof args[0] === 'string' && FRAMEWORK_LISTEN_LINE.test(args[0])) return;
+  method.apply(this, args);
+}
+
 /** The logger for `config`; `destination` (tests) replaces stdout and always gets JSON lines. */
 export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, destination?: DestinationStream): Logger {
   // sync: a fatal line must be written before process.exit
   const target = destination ?? (wantsPretty(config.logFormat) ? prettyStdout() : pino.destination({ fd: 1, sync: true }));
-  return pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } }, scrubbing(target));
+  const options = { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' }, hooks: { logMethod: dropFrameworkListenLines } };
+  return pino(options, scrubbing(target));
 }
 
 /**

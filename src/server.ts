@@ -2,6 +2,7 @@
  * Runs the service in this process: store → app → listen; SIGTERM/SIGINT drain gracefully, SIGHUP reloads
  * the TLS certificate and the access keys.
  */
+import { networkInterfaces } from 'node:os';
 import { buildApp } from './app.js';
 import { anonymousWarning } from './auth/protected.js';
 import { type ConfigReader, reloadKeys } from './auth/reload.js';
@@ -11,14 +12,43 @@ import { reloadTls } from './http/tls.js';
 import { createLogger, exitOnUncaughtErrors } from './logger.js';
 import { createStore } from './storage/create.js';
 
+export interface ServeOptions {
+  /** Loads the configuration again from its sources, for SIGHUP (src/auth/reload.ts). */
+  reread?: ConfigReader;
+  /** Problems of the sources that did not stop the start (a misspelt variable), logged as warnings. */
+  warnings?: string[];
+}
+
+const isWildcard = (host: string) => host === '0.0.0.0' || host === '::';
+
+/** Where clients reach a listener: every interface's address when it listens on all of them. */
+function reachableAt(address: string, host: string): string[] {
+  const url = new URL(address);
+  const v6 = host === '::';
+  if (!isWildcard(host)) return [address];
+  const interfaces = Object.values(networkInterfaces()).flat();
+  return interfaces
+    .filter((i) => i !== undefined && (i.family === 'IPv4' || (v6 && !i.address.startsWith('fe80'))))
+    .map((i) => `${url.protocol}//${i?.family === 'IPv6' ? `[${i.address}]` : i?.address}:${url.port}`);
+}
+
+/** What the start line says of the store: where the objects are. */
+function storeSummary(config: Config): string {
+  if (config.store === 'fs') return `fs store in ${config.dataDir}`;
+  return `s3 store at ${config.s3.endpoint ?? `AWS ${config.s3.region}`}`;
+}
+
 /**
  * Starts serving and resolves once listening. The process exits 0 after a clean drain, 1 otherwise.
- * `reread` loads the configuration again from its sources, for SIGHUP (src/auth/reload.ts).
- * Tests (test/helpers/child-server.ts) find the listener by the info line's "address" field.
+ * One info line says where it listens and on what store; the whole configuration goes to the debug level
+ * (`--print-config` shows it without starting). Tests (test/helpers/child-server.ts) find the listener by
+ * the start line's "address" field.
  */
-export async function serve(config: Config, reread: ConfigReader = () => config): Promise<void> {
+export async function serve(config: Config, options: ServeOptions = {}): Promise<void> {
+  const reread = options.reread ?? (() => config);
   const logger = createLogger(config);
   exitOnUncaughtErrors(logger);
+  for (const warning of options.warnings ?? []) logger.warn(warning);
 
   const store = await createStore(config);
   const app = await buildApp({ config, store, logger });
@@ -52,8 +82,12 @@ export async function serve(config: Config, reread: ConfigReader = () => config)
     reloadTls(app.server, config.tls, logger); // a new certificate, no dropped connection
     reloadKeys(app.accessKeys ?? null, reread, logger); // new requests get the new keys
   });
-  const address = await app.listen({ host: config.host, port: config.port });
-  logger.info({ address, config: redactedConfig(config) }, `s3gate listening on ${address} (${store.kind} store)`);
+  const first = await app.listen({ host: config.host, port: config.port });
+  const addresses = reachableAt(first, config.host);
+  const address = addresses.find((a) => a.includes('//127.0.0.1:')) ?? first;
+  const where = isWildcard(config.host) ? `every address (${config.host}), port ${new URL(first).port}: ${addresses.join(', ')}` : first;
+  logger.debug({ config: redactedConfig(config) }, 'configuration in effect');
+  logger.info({ address, addresses }, `s3gate listening on ${where}; ${storeSummary(config)}`);
   const anonymous = anonymousWarning(config);
   if (anonymous) logger.warn(anonymous);
 }

@@ -1,44 +1,69 @@
 /**
- * The service's flags, in one table, shared by `npm start` (src/main.ts) and `s3gate serve` (src/cli/index.ts).
+ * The service's command line, shared by `npm start` (src/main.ts) and `s3gate serve` (src/cli/index.ts):
+ * flags for the settings used most, every setting's S3GATE_* variable in the help (from the loader's own
+ * table, src/config/docs.ts), and --print-config.
  */
 import { Command, Option } from 'commander';
 import type { ConfigReader } from '../auth/reload.js';
-import { ConfigError, type ConfigSources, loadConfig } from '../config/load.js';
+import { settingDocs, settingsHelp, type SettingDoc } from '../config/docs.js';
+import { ConfigError, type ConfigSources, loadConfig, redactedConfig, unknownEnvironmentSettings } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { serve } from '../server.js';
 import { EXIT } from './errors.js';
 
-/** Flag → setting path; each flag overrides the environment and the config file. */
-const FLAGS: Array<[flag: string, path: string, help: string]> = [
-  ['--host <host>', 'host', 'address to listen on (S3GATE_HOST, default 127.0.0.1)'],
-  ['--port <port>', 'port', 'port to listen on (S3GATE_PORT, default 9090)'],
-  ['--store <kind>', 'store', 'fs (local disk, default) or s3 (S3GATE_STORE)'],
-  ['--data-dir <dir>', 'dataDir', 'fs store folder (S3GATE_DATA_DIR, default ./data)'],
-  ['--max-object-size <size>', 'maxObjectSize', 'largest upload, e.g. 5GiB (S3GATE_MAX_OBJECT_SIZE)'],
-  ['--log-level <level>', 'logLevel', 'fatal|error|warn|info|debug|trace|silent (S3GATE_LOG_LEVEL)'],
-  ['--s3-endpoint <url>', 's3.endpoint', 'S3-compatible endpoint; omit for AWS (S3GATE_S3_ENDPOINT)'],
-  ['--s3-region <region>', 's3.region', 'S3 region (S3GATE_S3_REGION, default us-east-1)'],
-  ['--s3-force-path-style <bool>', 's3.forcePathStyle', 'path-style bucket URLs (S3GATE_S3_FORCE_PATH_STYLE)'],
-  ['--s3-ca-file <file>', 's3.caFile', 'extra CA bundle (PEM) to trust (S3GATE_S3_CA_FILE)'],
-  ['--tls-cert-file <file>', 'tls.certFile', 'serve HTTPS with this certificate chain, PEM (S3GATE_TLS_CERT_FILE)'],
-  ['--tls-key-file <file>', 'tls.keyFile', 'and this private key, PEM (S3GATE_TLS_KEY_FILE)'],
+/**
+ * Flag → setting path; each flag overrides the environment and the config file. A boolean setting's flag
+ * takes no value (`--s3-force-path-style`), and its `--no-` form sets it off.
+ */
+const FLAGS: Array<[flag: string, path: string]> = [
+  ['--host <host>', 'host'],
+  ['--port <port>', 'port'],
+  ['--store <kind>', 'store'],
+  ['--data-dir <dir>', 'dataDir'],
+  ['--max-object-size <size>', 'maxObjectSize'],
+  ['--log-level <level>', 'logLevel'],
+  ['--log-format <format>', 'logFormat'],
+  ['--allow-anonymous', 'allowAnonymous'],
+  ['--s3-endpoint <url>', 's3.endpoint'],
+  ['--s3-region <region>', 's3.region'],
+  ['--s3-force-path-style', 's3.forcePathStyle'],
+  ['--s3-ca-file <file>', 's3.caFile'],
+  ['--tls-cert-file <file>', 'tls.certFile'],
+  ['--tls-key-file <file>', 'tls.keyFile'],
 ];
 
 export const SERVE_DESCRIPTION = 'Serve buckets and objects over HTTP from local disk or an S3-compatible store.';
 
+function flagHelp(doc: SettingDoc | undefined): string {
+  if (!doc) return '';
+  const origin = doc.defaultText === undefined ? doc.env : `${doc.env}, default ${doc.defaultText}`;
+  return `${doc.help ?? ''} (${origin})`;
+}
+
 /** A command named `name` that takes the service's flags and serves with them. */
 export function serveCommand(name: string): Command {
+  const docs = new Map(settingDocs().map((doc) => [doc.path, doc]));
   const command = new Command(name)
     .description(SERVE_DESCRIPTION)
-    .option('--config <file>', 'JSON config file (S3GATE_CONFIG)')
-    .option('--allow-anonymous', 'listen beyond loopback without access keys (S3GATE_ALLOW_ANONYMOUS)')
+    .option('--config <file>', 'JSON config file (S3GATE_CONFIG); it holds the settings below by their path')
+    .option('--print-config', 'print the configuration these sources make (secrets redacted) and exit')
     .showHelpAfterError()
-    .addHelpText('after', '\nEvery setting also has an S3GATE_* environment variable; flags win over them.')
+    .addHelpText('after', `\nSettings, as S3GATE_* environment variables (flags win over them, and they over the config file):\n${settingsHelp()}`)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const sources = sourcesFromOptions(opts, cmd);
-      await serveWith(configFrom(sources), () => loadConfig(sources)); // SIGHUP re-reads the same sources
+      const config = configFrom(sources);
+      if (opts['printConfig'] === true) {
+        process.stdout.write(`${JSON.stringify(redactedConfig(config), null, 2)}\n`);
+        return;
+      }
+      // SIGHUP re-reads the same sources
+      await serveWith(config, () => loadConfig(sources), unknownEnvironmentSettings(process.env));
     });
-  for (const [flag, , help] of FLAGS) command.addOption(new Option(flag, help));
+  for (const [flag, path] of FLAGS) {
+    const doc = docs.get(path);
+    command.addOption(new Option(flag, flagHelp(doc)));
+    if (doc?.kind === 'bool') command.addOption(new Option(flag.replace(/^--/, '--no-'), `turn it off (${doc.env}=false)`));
+  }
   return command;
 }
 
@@ -48,7 +73,6 @@ function sourcesFromOptions(values: Record<string, unknown>, command: Command): 
     const name = command.options.find((o) => o.flags === flag)?.attributeName();
     if (name !== undefined) flags[path] = values[name];
   }
-  if (values['allowAnonymous'] === true) flags['allowAnonymous'] = true;
   return { env: process.env, file: values['config'] as string | undefined, flags };
 }
 
@@ -62,9 +86,9 @@ function configFrom(sources: ConfigSources): Config {
   }
 }
 
-async function serveWith(config: Config, reread: ConfigReader): Promise<void> {
+async function serveWith(config: Config, reread: ConfigReader, warnings: string[]): Promise<void> {
   try {
-    await serve(config, reread);
+    await serve(config, { reread, warnings });
   } catch (err) {
     process.stderr.write(`s3gate: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

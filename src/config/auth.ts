@@ -61,7 +61,7 @@ export const authSchema = z
   .object({
     keys: keysSchema.default([]),
     /** A JSON file holding an array of keys (or {"keys": [...]}), added to `keys` at start. */
-    keysFile: z.string().min(1).optional(),
+    keysFile: z.string().min(1).optional().describe('JSON file of access keys, added to auth.keys of the config file'),
   })
   .strict();
 

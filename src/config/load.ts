@@ -2,6 +2,7 @@
  * Builds the one frozen Config from its sources, later wins: defaults, a JSON config file,
  * S3GATE_* environment variables, command-line flags. Nothing here runs at import time.
  */
+import { closest, distance } from 'fastest-levenshtein';
 import { protectedModeProblem } from '../auth/protected.js';
 import { AUTH_ENV_SETTINGS, mergeKeysFile, redactedAuth } from './auth.js';
 import { NETWORK_ENV_SETTINGS } from './network.js';
@@ -43,6 +44,29 @@ export const ENV_SETTINGS: Readonly<Record<string, string>> = {
 
 /** Where the config file is named: this variable or the --config flag. */
 export const CONFIG_FILE_ENV = 'S3GATE_CONFIG';
+
+/** S3GATE_* variables that are not service settings: the config file, and the command-line client's. */
+const OTHER_VARIABLES = [CONFIG_FILE_ENV, 'S3GATE_ENDPOINT', 'S3GATE_TOKEN'];
+
+/** Prefixes of the variables the project's own test scripts use (scripts/start-radosgw.sh, the tests). */
+const TEST_VARIABLE_PREFIXES = ['S3GATE_TEST_', 'S3GATE_RGW_'];
+
+/**
+ * A warning for each S3GATE_* variable that names no setting (a typo is otherwise silently ignored), with
+ * the closest real name when one is near: "S3GATE_PROT is not a setting (ignored); did you mean S3GATE_PORT?".
+ */
+export function unknownEnvironmentSettings(env: NodeJS.ProcessEnv): string[] {
+  const known = [...Object.keys(ENV_SETTINGS), ...OTHER_VARIABLES];
+  return Object.keys(env)
+    .filter((name) => name.startsWith('S3GATE_') && !known.includes(name) && !TEST_VARIABLE_PREFIXES.some((p) => name.startsWith(p)))
+    .sort()
+    .map((name) => {
+      const near = closest(name, known);
+      // a suggestion only when it is plausibly the same word: at most a third of it different
+      const hint = distance(name, near) <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean ${near}?` : '';
+      return `${name} is not a setting (ignored)${hint}`;
+    });
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

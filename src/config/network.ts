@@ -27,8 +27,8 @@ export const NETWORK_ENV_SETTINGS: Readonly<Record<string, string>> = {
 const tlsSchema = z
   .object({
     /** PEM certificate (the chain may follow it); with keyFile, the listener serves HTTPS. */
-    certFile: z.string().min(1),
-    keyFile: z.string().min(1),
+    certFile: z.string().min(1).describe('serve HTTPS with this PEM certificate (its chain may follow it)'),
+    keyFile: z.string().min(1).describe("and this PEM private key"),
   })
   .partial()
   .strict()
@@ -39,17 +39,17 @@ const tlsSchema = z
 const limitsSchema = z
   .object({
     /** Request line and headers together (Node counts both): larger requests get 431. */
-    maxHeaderSize: size.default(16 * 1024),
+    maxHeaderSize: size.default(16 * 1024).describe('request line and headers together; larger: 431'),
     /** Longest request target (path and query) accepted: longer ones get 414. */
-    maxUrlLength: size.default(8 * 1024),
+    maxUrlLength: size.default(8 * 1024).describe('request target (path and query); longer: 414'),
     /** A client must send a whole request head within this (also bounds the TLS handshake). */
-    headersTimeoutMs: int(100, 600_000).default(20_000),
+    headersTimeoutMs: int(100, 600_000).default(20_000).describe('a request head (and a TLS handshake) must arrive within this (ms); else 408'),
     /** While a client owes bytes (a body to send, a response to read), each window this long must move some. */
-    idleTimeoutMs: int(100, 3_600_000).default(30_000),
+    idleTimeoutMs: int(100, 3_600_000).default(30_000).describe('while a client owes bytes, each window this long must move some (ms)'),
     /** ...and at least this many bytes per second on average over the window; 0 = any progress will do. */
-    minTransferRate: size.default(1024),
+    minTransferRate: size.default(1024).describe('and at least this many bytes a second over the window; 0 = any progress'),
     /** An idle keep-alive connection is closed after this. */
-    keepAliveTimeoutMs: int(100, 3_600_000).default(72_000),
+    keepAliveTimeoutMs: int(100, 3_600_000).default(72_000).describe('an idle keep-alive connection is closed after this (ms)'),
   })
   .strict()
   .refine((l) => l.maxUrlLength < l.maxHeaderSize, {
@@ -61,10 +61,10 @@ const limitsSchema = z
 const rateLimitSchema = z
   .object({
     /** Requests per window from one client address (IPv6: per /64); 0 = no limit. */
-    perAddress: int(0, 1e9).default(6_000),
+    perAddress: int(0, 1e9).default(6_000).describe('requests per window from one client address (IPv6: per /64; loopback: not limited); 0 = no limit'),
     /** Requests per window made with one access key, from any address; 0 = no limit. */
-    perKey: int(0, 1e9).default(12_000),
-    windowMs: int(1_000, 86_400_000).default(60_000),
+    perKey: int(0, 1e9).default(12_000).describe('requests per window made with one access key, from any address; 0 = no limit'),
+    windowMs: int(1_000, 86_400_000).default(60_000).describe('the rate limit window (ms)'),
   })
   .strict();
 
@@ -85,9 +85,9 @@ const corsSchema = z
       .default([])
       .refine((origins) => origins.every(isOrigin), {
         message: 'each origin is exactly scheme://host[:port], e.g. https://app.example.com (no path, no "*")',
-      }),
-    /** How long a browser may cache a preflight answer. */
-    maxAgeSeconds: int(0, 86_400).default(600),
+      })
+      .describe('origins (comma-separated) allowed to call the service from a browser; none = CORS off'),
+    maxAgeSeconds: int(0, 86_400).default(600).describe('how long a browser may cache a preflight answer (s)'),
   })
   .strict();
 
@@ -113,7 +113,8 @@ export const networkShape = {
    */
   trustProxy: list.default([]).refine((items) => items.every(isAddressOrBlock), {
     message: 'each entry is an IP address or a CIDR block, e.g. 10.0.0.0/8',
-  }),
+  })
+    .describe('proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names the client'),
 };
 
 export type TlsSettings = z.output<typeof tlsSchema>;

@@ -16,13 +16,13 @@ const metricsSchema = z
      * Unset: /metrics on the main listener, behind the `metrics` action (or `admin`). Set: /metrics only on its own
      * listener at host:port, which has no authentication (its bind address is what protects it).
      */
-    port: z.coerce.number().int().min(0).max(65535).optional(),
-    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).optional().describe('serve /metrics on its own listener at this port instead of the main one'),
+    host: z.string().min(1).default('127.0.0.1').describe("that listener's address"),
   })
   .strict();
 
 export const opsShape = {
   /** auto: human-readable when stdout is a terminal, JSON lines otherwise. */
-  logFormat: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  logFormat: z.enum(['auto', 'json', 'pretty']).default('auto').describe('json, pretty, or auto (pretty on a terminal, else json)'),
   metrics: metricsSchema.prefault({}),
 };

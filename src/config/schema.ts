@@ -34,17 +34,16 @@ const s3Schema = z
 
 export const configSchema = z
   .object({
-    host: z.string().min(1).default('127.0.0.1'),
-    port: int(0, 65535).default(9090),
-    store: z.enum(['fs', 's3']).default('fs'),
-    dataDir: z.string().min(1).default('./data'),
-    /** Largest object accepted, in bytes (5 GiB, the S3 single-PUT limit, by default). */
-    maxObjectSize: size.default(5 * 1024 ** 3),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Listening beyond loopback without access keys must be asked for explicitly (DESIGN.md §4). */
-    allowAnonymous: bool.default(false),
-    /** How long SIGTERM waits for in-flight requests before closing them. */
-    shutdownTimeoutMs: int(0, 3_600_000).default(30_000),
+    host: z.string().min(1).default('127.0.0.1').describe('address to listen on'),
+    port: int(0, 65535).default(9090).describe('port to listen on'),
+    store: z.enum(['fs', 's3']).default('fs').describe('fs (local disk) or s3 (an S3-compatible store)'),
+    dataDir: z.string().min(1).default('./data').describe("the fs store's folder"),
+    /** 5 GiB by default: the S3 single-PUT limit. */
+    maxObjectSize: size.default(5 * 1024 ** 3).describe('largest object accepted (bytes, or 500MB, 5GiB)'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('fatal, error, warn, info, debug, trace or silent'),
+    /** Listening beyond loopback without access keys must be asked for explicitly. */
+    allowAnonymous: bool.default(false).describe('listen beyond loopback without access keys (anyone may do anything)'),
+    shutdownTimeoutMs: int(0, 3_600_000).default(30_000).describe('how long SIGTERM waits for in-flight requests before closing them (ms)'),
     s3: s3Schema.prefault({}),
     links: linksSchema.prefault({}),
     /** Access keys (DESIGN.md §4); none: an open service, kept on loopback by protected mode. */

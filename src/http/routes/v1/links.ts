@@ -70,7 +70,7 @@ function expiryOf(body: Static<typeof CreateLinkBody>, now: number): Date | null
  */
 async function refuseUnknownFields(request: FastifyRequest): Promise<void> {
   const body: unknown = request.body;
-  if (typeof body !== 'object' || body === null) return;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return; // the schema refuses those
   const unknown = Object.keys(body).filter((name) => !Object.hasOwn(CreateLinkBody.properties, name));
   if (unknown.length > 0) throw new ServiceError('InvalidArgument', `Unknown fields in the body: ${unknown.join(', ')}.`);
 }
