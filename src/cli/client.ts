@@ -1,14 +1,14 @@
 /**
  * A small client for the REST API v1 (docs/api-v1.md) on undici. Requests go through Dispatcher.request with
  * a raw path, so keys are sent exactly as encoded here (no URL normalisation of `.` and `..` segments).
- * 429 and 503 answers are retried when the body can be sent again (retry.ts).
+ * 429 and 503 answers are retried when the body can be sent again (retry.ts), after one pause shared by
+ * every request of the client.
  */
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import { ServiceError, UnreachableError, UsageError, networkErrorCode } from './errors.js';
-import { MAX_RETRIES, planRetry, RETRY_STATUSES, retryAfterMs } from './retry.js';
+import { formatWait, MAX_RETRIES, planRetry, RETRY_STATUSES, retryAfterMs, SharedPause } from './retry.js';
 
 /** Big socket buffers: a 3× lever on loopback transfers (DESIGN.md §7). */
 export const STREAM_BUFFER = 1024 * 1024;
@@ -17,7 +17,7 @@ export interface ClientOptions {
   endpoint: string;
   /** Sent as `Authorization: Bearer <token>` when set (for when the service has access keys). */
   token?: string | undefined;
-  /** Told of each retry, in words for the user. */
+  /** Told of each pause before a retry (once per pause, not per request), in words for the user. */
   onRetry?: ((notice: string) => void) | undefined;
 }
 
@@ -87,6 +87,7 @@ export class ApiClient {
   private readonly agent = new Agent({ connect: { timeout: 10_000 } });
   private readonly auth: Record<string, string>;
   private readonly onRetry: ((notice: string) => void) | undefined;
+  private readonly pause = new SharedPause();
 
   constructor(options: ClientOptions) {
     let url: URL;
@@ -111,20 +112,19 @@ export class ApiClient {
    * its status, or throws UnreachableError (or the ServiceError of a 429/503 not retried, saying why).
    */
   private async send(method: Method, path: string, init: { body?: RequestBody; headers?: Record<string, string> } = {}) {
-    for (let retries = 0; ; retries++) {
+    const retries = new Map<number, number>(); // status → retries after it so far
+    for (;;) {
+      await this.pause.over();
       const body = typeof init.body === 'function' ? init.body() : (init.body ?? null);
       const res = await this.sendOnce(method, path, body, init.headers ?? {});
       if (!RETRY_STATUSES.has(res.statusCode)) return res;
-      const plan = planRetry(retryAfterMs(res.headers['retry-after']), retries, !(init.body instanceof Readable));
-      if ('refusal' in plan) {
-        const err = await serviceError(res);
-        throw new ServiceError(err.code, `${err.detail} (${plan.refusal})`, err.status);
-      }
-      await res.body.dump();
       if (body instanceof Readable) body.destroy(); // the rest of this attempt's file is not wanted
-      const status = `${res.statusCode} ${STATUS_CODES[res.statusCode] ?? ''}`.trim();
-      this.onRetry?.(`the service answered ${status}; retrying in ${(plan.waitMs / 1000).toFixed(1)} s (${retries + 1} of ${MAX_RETRIES})`);
-      await sleep(plan.waitMs);
+      const err = await serviceError(res);
+      const done = retries.get(res.statusCode) ?? 0;
+      const plan = planRetry(res.statusCode, retryAfterMs(res.headers['retry-after']), done, !(init.body instanceof Readable));
+      if ('refusal' in plan) throw new ServiceError(err.code, `${err.detail} (${plan.refusal})`, err.status);
+      retries.set(res.statusCode, done + 1);
+      if (this.pause.extend(plan.waitMs)) this.onRetry?.(retryNotice(res.statusCode, err, formatWait(this.pause.remainingMs()), done + 1));
     }
   }
 
@@ -191,6 +191,12 @@ export class ApiClient {
   close(): Promise<void> {
     return this.agent.close();
   }
+}
+
+/** What the user is told of a pause: the service's reason and how long. */
+function retryNotice(status: number, err: ServiceError, wait: string, retry: number): string {
+  if (status === 429) return `rate limited (${err.message}); waiting ${wait}`;
+  return `the service answered ${status} ${STATUS_CODES[status] ?? ''} (${err.message}); retrying in ${wait} (${retry} of ${MAX_RETRIES})`;
 }
 
 /** The v1 error `{"error": {"code", "message"}}`, or a code made from the status when the body is not that. */

@@ -2,6 +2,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { ApiClient } from './client.js';
 import { removePartialFiles } from './local.js';
+import { notice } from './progress.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:9090';
 
@@ -21,7 +22,7 @@ function interrupted(signal: NodeJS.Signals): void {
 /** Runs `fn` with a client for the endpoint the options name, and closes the client's sockets after. */
 export async function withClient<T>(command: Command, fn: (client: ApiClient, options: GlobalOptions) => Promise<T>): Promise<T> {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const onRetry = options.quiet ? undefined : (notice: string) => process.stderr.write(`s3gate: ${notice}\n`);
+  const onRetry = options.quiet ? undefined : notice;
   const client = new ApiClient({ endpoint: options.endpoint, token: options.token, onRetry });
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
@@ -43,20 +44,24 @@ export function positiveInt(text: string): number {
   return n;
 }
 
-/** Runs `fn` on every item, at most `limit` at a time; stops taking new items after the first failure. */
-export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+/**
+ * Runs `fn` on every item (of an array, or streamed from an async source such as a folder walk), at most
+ * `limit` at a time; stops taking new items after the first failure, and throws it once those in flight end.
+ */
+export async function forEachLimit<T>(items: Iterable<T> | AsyncIterable<T>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const source = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
   let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (failure === undefined && next < items.length) {
-      const item = items[next++] as T;
+    while (failure === undefined) {
       try {
-        await fn(item);
+        const next = await source.next(); // an async generator queues concurrent next() calls
+        if (next.done === true) return;
+        await fn(next.value);
       } catch (error) {
         failure ??= { error };
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(Array.from({ length: limit }, worker));
   if (failure !== undefined) throw failure.error;
 }

@@ -7,9 +7,10 @@ import type { ApiClient } from './client.js';
 import { forEachLimit, positiveInt, withClient } from './context.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import { listAll } from './list.js';
-import { byteCounter, saveFile } from './local.js';
+import { byteCounter } from './local.js';
 import { createReporter, type Reporter } from './progress.js';
 import { baseName, folderPrefix, formatRemote, isFolderKey, parseRemote, safeLocalPath } from './paths.js';
+import { downloadFile } from './transfer.js';
 
 interface GetOptions {
   recursive?: boolean;
@@ -28,15 +29,24 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 async function downloadOne(client: ApiClient, bucket: string, item: Download, reporter: Reporter): Promise<void> {
+  if (item.dest !== undefined) {
+    await downloadFile(client, { bucket, key: item.key }, item.dest, item.size, reporter);
+    reporter.line(`downloaded ${formatRemote({ bucket, key: item.key })} -> ${item.dest}`);
+    return;
+  }
   const { body, size } = await client.download(bucket, item.key);
   const bar = reporter.file(item.key, size ?? item.size);
   try {
-    if (item.dest === undefined) await pipeline(body, byteCounter((n) => bar.add(n)), process.stdout, { end: false });
-    else await saveFile(body, item.dest, (n) => bar.add(n));
+    await pipeline(body, byteCounter((n) => bar.add(n)), process.stdout, { end: false });
   } finally {
     bar.done();
   }
-  if (item.dest !== undefined) reporter.line(`downloaded ${formatRemote({ bucket, key: item.key })} -> ${item.dest}`);
+}
+
+/** Names each key that was not saved for not being a safe local path, then fails (exit 1) if there were any. */
+export function failForUnsafeKeys(bucket: string, refused: readonly string[]): void {
+  for (const key of refused) process.stderr.write(`s3gate: not saved, not a safe local path: ${formatRemote({ bucket, key })}\n`);
+  if (refused.length > 0) throw new CliError(`${refused.length} object(s) not saved (see above)`, EXIT.service);
 }
 
 /** Where one key goes: `-` is stdout; into a folder (existing, or written with a trailing /) by its last segment. */
@@ -94,8 +104,7 @@ export function getCommand(): Command {
         } finally {
           reporter.stop();
         }
-        for (const k of refused) process.stderr.write(`s3gate: not saved, not a safe local path: ${formatRemote({ bucket, key: k })}\n`);
-        if (refused.length > 0) throw new CliError(`${refused.length} object(s) not saved (see above)`, EXIT.service);
+        failForUnsafeKeys(bucket, refused);
       });
     });
 }

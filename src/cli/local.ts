@@ -1,6 +1,9 @@
-/** The local side of transfers: walking a folder tree, counting bytes as they stream, writing files whole. */
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, unlinkSync } from 'node:fs';
+/**
+ * The local side of transfers: walking a folder tree, reading and hashing files, counting bytes as they
+ * stream, writing files whole.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, unlinkSync } from 'node:fs';
 import { readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -15,26 +18,53 @@ export interface LocalFile {
   size: number;
 }
 
+/** Files whose sizes are asked for at once while walking (a folder of 100,000 is not stat'ed one by one). */
+const STAT_BATCH = 64;
+
 /**
- * Every file below `root`, in name order. Links to files are followed; links to folders are not (they could
- * loop), and are reported through `skipped`.
+ * Every file below `root`, streamed, in the byte order of their relative paths (the order of the keys they
+ * become: a folder sorts as its name and a /). Links to files are followed; links to folders are not (they
+ * could loop), and are reported through `skipped`.
  */
-export async function walkFiles(root: string, skipped: (path: string) => void, relative = ''): Promise<LocalFile[]> {
-  const entries = await readdir(join(root, relative), { withFileTypes: true });
-  entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
-  const files: LocalFile[] = [];
-  for (const entry of entries) {
-    const rel = relative === '' ? entry.name : join(relative, entry.name);
-    const path = join(root, rel);
-    if (entry.isDirectory()) {
-      files.push(...(await walkFiles(root, skipped, rel)));
+export async function* walkTree(root: string, skipped: (path: string) => void, relative = ''): AsyncGenerator<LocalFile> {
+  const entries = (await readdir(join(root, relative), { withFileTypes: true }))
+    .map((entry) => ({ entry, order: Buffer.from(entry.isDirectory() ? `${entry.name}/` : entry.name) }))
+    .sort((a, b) => Buffer.compare(a.order, b.order))
+    .map(({ entry }) => ({ entry, rel: relative === '' ? entry.name : join(relative, entry.name) }));
+  for (let i = 0; i < entries.length; ) {
+    const first = entries[i] as (typeof entries)[number];
+    if (first.entry.isDirectory()) {
+      yield* walkTree(root, skipped, first.rel);
+      i++;
       continue;
     }
-    const info = entry.isSymbolicLink() ? await stat(path).catch(() => undefined) : await stat(path);
-    if (info?.isFile()) files.push({ path, relative: rel, size: info.size });
-    else skipped(path);
+    // the run of non-folders from here (at most a batch), stat'ed together, yielded in order
+    let end = i + 1;
+    while (end < entries.length && end - i < STAT_BATCH && !entries[end]?.entry.isDirectory()) end++;
+    const batch = entries.slice(i, end);
+    const infos = await Promise.all(batch.map(({ entry, rel }) => {
+      const path = join(root, rel);
+      return entry.isSymbolicLink() ? stat(path).catch(() => undefined) : stat(path);
+    }));
+    for (const [n, { rel }] of batch.entries()) {
+      const info = infos[n];
+      if (info?.isFile()) yield { path: join(root, rel), relative: rel, size: info.size };
+      else skipped(join(root, rel));
+    }
+    i = end;
   }
-  return files;
+}
+
+/** A file as a stream; small files get a buffer of about their size, not STREAM_BUFFER each. */
+export function openFile(file: { path: string; size: number }): Readable {
+  return createReadStream(file.path, { highWaterMark: Math.min(STREAM_BUFFER, Math.max(file.size + 1, 16 * 1024)) });
+}
+
+/** The MD5 of a file as 32 hex digits, streamed (never the whole file in memory). */
+export async function fileMd5(file: { path: string; size: number }): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of openFile(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** A pass-through that reports each chunk's length. */

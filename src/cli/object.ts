@@ -1,4 +1,4 @@
-/** `object ...`: ls, put and get live in their own files; rm, cp and mv are small enough for here. */
+/** `object ...`: ls, put, get and sync live in their own files; rm, cp and mv are small enough for here. */
 import { Command } from 'commander';
 import { bucketPath, objectPath, type ObjectSummary } from './client.js';
 import { withClient } from './context.js';
@@ -8,6 +8,7 @@ import { lsCommand } from './list.js';
 import { printLine } from './output.js';
 import { baseName, destinationKey, folderPrefix, formatRemote, parseObjectPath, parseRemote } from './paths.js';
 import { putCommand } from './put.js';
+import { syncCommand } from './sync.js';
 
 function rmCommand(): Command {
   return new Command('rm')
@@ -53,10 +54,11 @@ function copyCommand(name: 'cp' | 'mv'): Command {
 
 export function objectCommand(): Command {
   return new Command('object')
-    .description('list, upload, download, delete, copy and move objects')
+    .description('list, upload, download, sync, delete, copy and move objects')
     .addCommand(lsCommand())
     .addCommand(putCommand())
     .addCommand(getCommand())
+    .addCommand(syncCommand())
     .addCommand(rmCommand())
     .addCommand(copyCommand('cp'))
     .addCommand(copyCommand('mv'));

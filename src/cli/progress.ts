@@ -28,17 +28,31 @@ export interface ReporterOptions {
   stdoutIsData?: boolean;
 }
 
+/** The bars on the terminal now, if any: notices are written above them instead of through them. */
+let onScreen: cliProgress.MultiBar | undefined;
+
+/** A notice for the person watching (`s3gate: ...` on stderr), kept clear of the bars. */
+export function notice(text: string): void {
+  if (onScreen) onScreen.log(`s3gate: ${text}\n`);
+  else process.stderr.write(`s3gate: ${text}\n`);
+}
+
 const FORMAT = ' {bar} {percentage}% | {value}/{total} | ETA {eta_formatted} | {name}';
 
 function humanValue(value: number, _options: cliProgress.Options, type: cliProgress.ValueType): string {
   return type === 'value' || type === 'total' ? formatBytes(value) : String(value);
 }
 
+/** Whether a reporter draws bars: only on a terminal, and not with --quiet. */
+export function showsBars(quiet: boolean): boolean {
+  return !quiet && process.stderr.isTTY;
+}
+
 export function createReporter(options: ReporterOptions): Reporter {
   const printLine = (text: string) => {
     if (!options.quiet && !options.stdoutIsData) process.stdout.write(`${text}\n`);
   };
-  if (options.quiet || !process.stderr.isTTY) {
+  if (!showsBars(options.quiet)) {
     return { file: () => ({ add() {}, done() {} }), line: printLine, stop() {} };
   }
 
@@ -46,6 +60,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     { stream: process.stderr, format: FORMAT, formatValue: humanValue, clearOnComplete: false, forceRedraw: true, autopadding: true },
     cliProgress.Presets.shades_classic,
   );
+  onScreen = bars;
   const totals = options.total;
   const totalBar = totals ? bars.create(totals.bytes, 0, { name: `total (${totals.files} files)` }) : undefined;
   return {
@@ -70,6 +85,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     stop() {
       bars.update(); // flushes lines logged since the last redraw: stop() alone would drop them
       bars.stop();
+      if (onScreen === bars) onScreen = undefined;
     },
   };
 }

@@ -1,17 +1,15 @@
 /** `object put`: upload a file, or a folder tree with --recursive, streaming each file with its length. */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { pipeline } from 'node:stream';
 import { Command } from 'commander';
-import { contentType } from 'mime-types';
-import { STREAM_BUFFER, type ApiClient } from './client.js';
+import type { ApiClient } from './client.js';
 import { collect, forEachLimit, positiveInt, withClient } from './context.js';
 import { UsageError } from './errors.js';
-import { byteCounter, walkFiles, type LocalFile } from './local.js';
-import { createReporter, type Reporter } from './progress.js';
+import { walkTree, type LocalFile } from './local.js';
+import { createReporter, notice, showsBars, type Reporter } from './progress.js';
 import { printLine } from './output.js';
 import { destinationKey, folderPrefix, formatRemote, isFolderKey, parseRemote, toKeySuffix, type RemotePath } from './paths.js';
+import { guessContentType, uploadFile } from './transfer.js';
 
 interface PutOptions {
   recursive?: boolean;
@@ -39,40 +37,41 @@ function metadataHeaders(pairs: string[]): Record<string, string> {
   return headers;
 }
 
-/** What to upload: the file itself, or every file below the folder (with --recursive). */
-async function plan(source: string, dest: { key: string }, recursive: boolean): Promise<Upload[]> {
+const skippedNotice = (path: string) => notice(`skipped (not a file): ${path}`);
+
+/** What to upload: the file itself, or every file below the folder (with --recursive), streamed as found. */
+async function plan(source: string, dest: { key: string }, recursive: boolean): Promise<{ uploads: Iterable<Upload> | AsyncIterable<Upload>; folder: boolean }> {
   const info = await stat(source).catch(() => {
     throw new UsageError(`no such file or folder: ${source}`);
   });
-  if (info.isFile()) return [{ file: { path: source, relative: basename(source), size: info.size }, key: destinationKey(dest.key, basename(source)) }];
+  if (info.isFile()) {
+    const file = { path: source, relative: basename(source), size: info.size };
+    return { uploads: [{ file, key: destinationKey(dest.key, basename(source)) }], folder: false };
+  }
   if (!info.isDirectory()) throw new UsageError(`not a file or folder: ${source}`);
   if (!recursive) throw new UsageError(`${source} is a folder: add --recursive to upload what it holds`);
-  const prefix = dest.key === '' ? '' : folderPrefix(dest.key);
-  const files = await walkFiles(source, (path) => process.stderr.write(`s3gate: skipped (not a file): ${path}\n`));
-  return files.map((file) => ({ file, key: prefix + toKeySuffix(file.relative) }));
+  return { uploads: uploadsBelow(source, dest.key === '' ? '' : folderPrefix(dest.key)), folder: true };
+}
+
+/** Held one at a time, never as a list: a folder of millions of files costs no more memory than one of ten. */
+async function* uploadsBelow(folder: string, prefix: string): AsyncGenerator<Upload> {
+  for await (const file of walkTree(folder, skippedNotice)) yield { file, key: prefix + toKeySuffix(file.relative) };
+}
+
+/** The files and bytes below a folder, for the total bar (a walk of its own: the uploads are not listed ahead). */
+async function folderTotal(folder: string): Promise<{ files: number; bytes: number }> {
+  const total = { files: 0, bytes: 0 };
+  for await (const file of walkTree(folder, () => {})) {
+    total.files++;
+    total.bytes += file.size;
+  }
+  return total;
 }
 
 async function uploadOne(client: ApiClient, bucket: string, upload: Upload, headers: Record<string, string>, reporter: Reporter, options: PutOptions): Promise<void> {
   const { file, key } = upload;
-  const type = options.contentType ?? (contentType(basename(file.path)) || 'application/octet-stream');
-  const bar = reporter.file(key, file.size);
-  let sent = 0;
-  // opened anew for each attempt (a retry after 429/503 sends the file again from its start)
-  const open = () => {
-    bar.add(-sent);
-    sent = 0;
-    const counter = byteCounter((n) => {
-      sent += n;
-      bar.add(n);
-    });
-    // pipeline, not pipe: a read error must fail the upload, not leave it waiting
-    return pipeline(createReadStream(file.path, { highWaterMark: STREAM_BUFFER }), counter, () => {});
-  };
-  try {
-    await client.upload(bucket, key, open, file.size, { ...headers, 'content-type': type });
-  } finally {
-    bar.done();
-  }
+  const type = options.contentType ?? guessContentType(file.path);
+  await uploadFile(client, { bucket, key }, file, { ...headers, 'content-type': type }, reporter);
   reporter.line(`uploaded ${file.path} -> ${formatRemote({ bucket, key })}`);
 }
 
@@ -101,10 +100,11 @@ export function putCommand(): Command {
         await uploadStdin(cmd, dest, { ...headers, 'content-type': options.contentType ?? 'application/octet-stream' });
         return;
       }
-      const uploads = await plan(source, dest, options.recursive === true);
+      const { uploads, folder } = await plan(source, dest, options.recursive === true);
       await withClient(cmd, async (client, globals) => {
-        const total = { files: uploads.length, bytes: uploads.reduce((sum, u) => sum + u.file.size, 0) };
-        const reporter = createReporter({ quiet: globals.quiet === true, total: uploads.length > 1 ? total : undefined });
+        const quiet = globals.quiet === true;
+        const total = folder && showsBars(quiet) ? await folderTotal(source) : undefined;
+        const reporter = createReporter({ quiet, total });
         try {
           await forEachLimit(uploads, options.jobs, (u) => uploadOne(client, dest.bucket, u, headers, reporter, options));
         } finally {

@@ -1,11 +1,12 @@
 /**
  * The CLI sends a request again after 429 and 503 (src/cli/retry.ts): against the service's own rate limit,
  * and against a scripted local server for each rule: Retry-After in seconds and as an HTTP date, a backoff
- * without it, a wait longer than the cap, the retry limit, and stdin, which cannot be sent twice.
+ * without it, 429s waited out without limit (one notice per pause, shared by the jobs in flight, Ctrl-C
+ * still ending the wait), 503s bounded (retries and wait), and stdin, which cannot be sent twice.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { tempDir } from '../helpers/server.js';
 import { readAll } from '../helpers/streams.js';
 import { call } from '../http/v1-support.js';
-import { describeRun, runCli, startService, type Service } from './harness.js';
+import { adminKey, describeRun, runCli, startCli, startService, type Service } from './harness.js';
 
 const DATA = randomBytes(256 * 1024);
 
@@ -23,21 +24,25 @@ async function dataFile(): Promise<string> {
   return path;
 }
 
+const notices = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('s3gate: rate limited'));
+
 describe('CLI retries against the service rate limit', () => {
   let service: Service;
+  const { key, token } = adminKey('limited');
   before(async () => {
-    service = await startService({ rateLimit: { perAddress: 1, windowMs: 3000 } });
+    service = await startService({ auth: { keys: [key] }, rateLimit: { perKey: 1, windowMs: 3000 } });
     await service.store.createBucket('limited');
   });
   after(() => service.stop());
 
   it('waits out a 429 for as long as Retry-After says, then uploads the whole file', async () => {
     const file = await dataFile();
-    assert.equal((await call(service.url, 'GET', '/v1/buckets')).status, 200, "this window's one request");
+    const auth = { authorization: `Bearer ${token}` };
+    assert.equal((await call(service.url, 'GET', '/v1/buckets', { headers: auth })).status, 200, "this window's one request");
     const started = Date.now();
-    const put = await service.cli(['object', 'put', file, 'limited/data.bin']);
+    const put = await service.cli(['object', 'put', file, 'limited/data.bin'], { env: { S3GATE_TOKEN: token } });
     assert.equal(put.code, 0, describeRun(put));
-    assert.match(put.stderr, /the service answered 429 Too Many Requests; retrying in [0-3]\.\d s \(1 of 4\)/);
+    assert.match(put.stderr, /^s3gate: rate limited \(TooManyRequests: Too many requests with access key limited: the limit is 1 per 3 s\. Retry in [1-3] s\.\); waiting [0-3]\.\d s$/m);
     assert.ok(Date.now() - started < 10_000);
     const { body } = await service.store.getObject({ bucket: 'limited', key: 'data.bin' });
     assert.ok((await readAll(body)).equals(DATA), 'the file as sent again, whole');
@@ -52,6 +57,8 @@ interface Answer {
 interface Scripted {
   url: string;
   bodies: Buffer[];
+  /** When each request arrived (ms since the epoch). */
+  times: number[];
 }
 
 /** A local server answering the scripted statuses in turn, then success, for the length of `use`. */
@@ -64,10 +71,12 @@ async function withScripted(script: Answer[], use: (server: Scripted) => Promise
   }
 }
 
-/** The scripted server itself; it records every request's body. */
+/** The scripted server itself; it records every request's body and when it came. */
 async function scripted(script: Answer[]): Promise<Scripted & { close(): Promise<void> }> {
   const bodies: Buffer[] = [];
+  const times: number[] = [];
   const server = http.createServer((req, res) => {
+    times.push(Date.now());
     void readAll(req).then((body) => {
       bodies.push(body);
       const next = script.shift();
@@ -84,7 +93,7 @@ async function scripted(script: Answer[]): Promise<Scripted & { close(): Promise
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}`, bodies, times, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 describe('CLI retry rules (a scripted server)', () => {
@@ -99,8 +108,8 @@ describe('CLI retry rules (a scripted server)', () => {
     await withScripted(script, async (server) => {
       const put = await runCli(['object', 'put', file, 'b/k'], { endpoint: server.url });
       assert.equal(put.code, 0, describeRun(put));
-      assert.match(put.stderr, /429 Too Many Requests; retrying in 0\.0 s \(1 of 4\)/);
-      assert.match(put.stderr, /503 Service Unavailable; retrying in [01]\.\d s \(2 of 4\)/);
+      assert.match(put.stderr, /^s3gate: rate limited \(TooManyRequests: Not now\.\); waiting 0\.0 s$/m);
+      assert.match(put.stderr, /^s3gate: the service answered 503 Service Unavailable \(ServiceUnavailable: Not now\.\); retrying in [01]\.\d s \(1 of 4\)$/m);
       assert.equal(server.bodies.length, 3);
       for (const body of server.bodies) assert.ok(body.equals(DATA), 'every attempt sent the whole file');
     });
@@ -123,22 +132,64 @@ describe('CLI retry rules (a scripted server)', () => {
     });
   });
 
-  it('gives up after 4 retries', async () => {
-    const refusals = Array.from({ length: 10 }, () => ({ status: 429, headers: { 'retry-after': '0' } }));
+  it('waits out any number of 429s', async () => {
+    const refusals = Array.from({ length: 12 }, () => ({ status: 429, headers: { 'retry-after': '0' } }));
+    await withScripted(refusals, async (server) => {
+      const put = await runCli(['object', 'put', file, 'b/k'], { endpoint: server.url });
+      assert.equal(put.code, 0, describeRun(put));
+      assert.equal(server.bodies.length, 13);
+      assert.equal(notices(put.stderr).length, 12, 'each pause told (one request: one pause each)');
+    });
+  });
+
+  it('gives up after 4 retries of a 503', async () => {
+    const refusals = Array.from({ length: 10 }, () => ({ status: 503, headers: { 'retry-after': '0' } }));
     await withScripted(refusals, async (server) => {
       const ls = await runCli(['bucket', 'ls'], { endpoint: server.url });
       assert.equal(ls.code, 1, describeRun(ls));
-      assert.match(ls.stderr, /^s3gate: TooManyRequests: Not now\. \(gave up after 4 retries\)$/m);
+      assert.match(ls.stderr, /^s3gate: ServiceUnavailable: Not now\. \(gave up after 4 retries\)$/m);
       assert.equal(server.bodies.length, 5);
     });
   });
 
-  it('does not wait longer than 30 s: a longer Retry-After fails at once, saying so', async () => {
+  it('does not wait longer than 30 s for a 503: a longer Retry-After fails at once, saying so', async () => {
     await withScripted([{ status: 503, headers: { 'retry-after': '120' } }], async (server) => {
       const put = await runCli(['object', 'put', file, 'b/k'], { endpoint: server.url });
       assert.equal(put.code, 1, describeRun(put));
       assert.match(put.stderr, /ServiceUnavailable: Not now\. \(not retried: the service asks to wait 120 s, longer than the CLI waits \(30 s\); run the command again later\)/);
       assert.equal(server.bodies.length, 1);
+    });
+  });
+
+  it('waits out a long 429 (saying how long), and Ctrl-C during the wait exits 130 at once', async () => {
+    await withScripted([{ status: 429, headers: { 'retry-after': '600' } }], async (server) => {
+      const run = startCli(['object', 'put', file, 'b/k'], { endpoint: server.url });
+      await run.until((out) => out.stderr.includes('waiting'));
+      assert.match(run.seen().stderr, /^s3gate: rate limited \(TooManyRequests: Not now\.\); waiting 10 min 0 s$/m);
+      const signalled = Date.now();
+      run.child.kill('SIGINT');
+      const ended = await run.result;
+      assert.equal(ended.code, 130, describeRun(ended));
+      assert.ok(Date.now() - signalled < 5_000, 'no waiting on after Ctrl-C');
+      assert.equal(server.bodies.length, 1);
+    });
+  });
+
+  it('pauses every job of a recursive upload together, told once', async () => {
+    const folder = join(await tempDir('cli-retry-shared'), 'many');
+    await mkdir(folder);
+    for (let i = 0; i < 12; i++) await writeFile(join(folder, `f${i}.txt`), `file ${i}`);
+    // the first request is refused for 3 s; the three others in flight at that moment are not
+    await withScripted([{ status: 429, headers: { 'retry-after': '3' } }], async (server) => {
+      const put = await runCli(['object', 'put', '-r', '-j', '4', folder, 'b/many/'], { endpoint: server.url });
+      assert.equal(put.code, 0, describeRun(put));
+      assert.equal(notices(put.stderr).length, 1, put.stderr);
+      assert.equal(server.bodies.length, 13);
+      const refusedAt = server.times[0] as number;
+      // once the refusal is in, no job sends anything until the pause ends (in-flight ones had a second to land)
+      const during = server.times.filter((t) => t > refusedAt + 1000 && t < refusedAt + 2900);
+      assert.deepEqual(during, [], 'requests sent during the pause');
+      assert.ok(server.times.some((t) => t >= refusedAt + 2900), 'the rest was sent after the pause');
     });
   });
 
