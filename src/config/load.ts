@@ -6,6 +6,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { protectedModeProblem } from '../auth/protected.js';
 import { AUTH_ENV_SETTINGS, mergeKeysFile, redactedAuth } from './auth.js';
 import { NETWORK_ENV_SETTINGS } from './network.js';
+import { FS_ENV_SETTINGS } from './fs.js';
 import { OPS_ENV_SETTINGS } from './ops.js';
 import { readJsonFile } from './json-file.js';
 import { configSchema, type Config } from './schema.js';
@@ -37,6 +38,7 @@ export const ENV_SETTINGS: Readonly<Record<string, string>> = {
   S3GATE_LINKS_PUBLIC_URL: 'links.publicUrl',
   S3GATE_LINKS_SWEEP_INTERVAL_MS: 'links.sweepIntervalMs',
   S3GATE_LINKS_KEEP_ENDED_MS: 'links.keepEndedMs',
+  ...FS_ENV_SETTINGS,
   ...OPS_ENV_SETTINGS,
   ...NETWORK_ENV_SETTINGS,
   ...AUTH_ENV_SETTINGS,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { S3_STORE_DEFAULTS } from '../storage/s3/options.js';
 import { authSchema } from './auth.js';
+import { fsShape } from './fs.js';
 import { opsShape } from './ops.js';
 import { linksSchema } from './links.js';
 import { networkShape } from './network.js';
@@ -48,6 +49,7 @@ export const configSchema = z
     links: linksSchema.prefault({}),
     /** Access keys (DESIGN.md §4); none: an open service, kept on loopback by protected mode. */
     auth: authSchema.prefault({}),
+    ...fsShape,
     ...opsShape,
     ...networkShape,
   })

@@ -59,6 +59,7 @@ export function hideSystemBucket(store: ObjectStore, systemBucket: string): Obje
       return store.listObjects(opts);
     },
     ping: (opts?: Signal) => store.ping(opts),
+    space: () => store.space?.(),
     close: () => store.close(),
   };
 }

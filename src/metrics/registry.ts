@@ -5,6 +5,9 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StoreObserver, StoreOperation } from '../storage/instrumented.js';
+import type { StoreSpace } from '../storage/types.js';
+
+const SPACE_STATES: readonly StoreSpace['state'][] = ['ok', 'low', 'full'];
 
 /** Seconds: from a cached small read to a multi-GiB upload. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -41,6 +44,7 @@ export class Metrics implements StoreObserver {
   private readonly bytesOut: Counter<'method' | 'route'>;
   private readonly storeDuration: Histogram<'operation' | 'result'>;
   private readonly storeErrors: Counter<'operation' | 'code'>;
+  private watchingSpace = false;
 
   constructor() {
     const registers = [this.own];
@@ -94,6 +98,36 @@ export class Metrics implements StoreObserver {
   observeStoreCall(operation: StoreOperation, seconds: number, errorCode?: string): void {
     this.storeDuration.observe({ operation, result: errorCode === undefined ? 'ok' : 'error' }, seconds);
     if (errorCode !== undefined) this.storeErrors.inc({ operation, code: errorCode });
+  }
+
+  /** Gauges of the store's room for writes, read at each scrape; only for stores that have a disk (fs). */
+  watchSpace(space: () => StoreSpace | undefined): void {
+    if (this.watchingSpace) return;
+    this.watchingSpace = true;
+    const registers = [this.registry]; // `own` was merged into it at construction: later additions go here
+    const figure = (name: string, help: string, pick: (s: StoreSpace) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const now = space();
+          if (now) this.set(pick(now));
+        },
+      });
+    figure('s3gate_store_free_bytes', "Bytes free on the store's file system", (s) => s.freeBytes);
+    figure('s3gate_store_size_bytes', "Size of the store's file system", (s) => s.totalBytes);
+    figure('s3gate_store_min_free_bytes', 'Free bytes the store keeps: writes that would leave less are refused (507)', (s) => s.minFreeBytes);
+    new Gauge({
+      name: 's3gate_store_space_state',
+      help: "The store's room for writes: 1 for the state it is in (ok; low: within one more floor of full; full: writes refused)",
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const now = space();
+        if (now) for (const state of SPACE_STATES) this.set({ state }, now.state === state ? 1 : 0);
+      },
+    });
   }
 
   /** The exposition text and its Content-Type. */

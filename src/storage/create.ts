@@ -9,5 +9,5 @@ export async function createStore(config: Config): Promise<ObjectStore> {
     const { createS3Store } = await import('./s3/index.js');
     return createS3Store(config.s3);
   }
-  return openFsStore({ dataDir: config.dataDir });
+  return openFsStore({ dataDir: config.dataDir, minFree: config.fs.minFree, reserve: config.fs.reserve });
 }

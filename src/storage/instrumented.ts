@@ -15,14 +15,17 @@ import type {
   ObjectStore,
   PutObjectOptions,
   Signal,
+  StoreSpace,
 } from './types.js';
 
 /** Every timed store operation: the ObjectStore methods except close(). */
-export type StoreOperation = Exclude<keyof ObjectStore, 'kind' | 'close'>;
+export type StoreOperation = Exclude<keyof ObjectStore, 'kind' | 'close' | 'space'>;
 
 /** Where timings go; `errorCode` is set when the call failed. */
 export interface StoreObserver {
   observeStoreCall(operation: StoreOperation, seconds: number, errorCode?: string): void;
+  /** Given the store's room for writes (stores with a disk only), to read whenever it reports. */
+  watchSpace?(space: () => StoreSpace | undefined): void;
 }
 
 /** A stable code for any failure: the ServiceError code, else the error's name (AbortError...). */
@@ -87,6 +90,9 @@ class InstrumentedStore implements ObjectStore {
   ping(opts?: Signal): Promise<void> {
     return this.timed('ping', () => this.inner.ping(opts));
   }
+  space(): StoreSpace | undefined {
+    return this.inner.space?.();
+  }
   close(): Promise<void> {
     return this.inner.close();
   }
@@ -94,5 +100,6 @@ class InstrumentedStore implements ObjectStore {
 
 /** `store` with every call reported to `observer`. */
 export function instrumentStore(store: ObjectStore, observer: StoreObserver): ObjectStore {
+  if (store.space) observer.watchSpace?.(() => store.space?.());
   return new InstrumentedStore(store, observer);
 }

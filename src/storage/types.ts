@@ -112,6 +112,18 @@ export interface ListObjectsResult {
   nextContinuationToken?: string | undefined;
 }
 
+/** Room left for writes, for stores that live on a disk (fs): what readiness and metrics report. */
+export interface StoreSpace {
+  /** Bytes free on the store's file system. */
+  freeBytes: number;
+  /** Size of that file system. */
+  totalBytes: number;
+  /** Writes that would leave fewer free bytes than this are refused (507); deletes still go through. */
+  minFreeBytes: number;
+  /** full: writes are refused; low: free space is within one more floor of that; ok: neither. */
+  state: 'ok' | 'low' | 'full';
+}
+
 export interface ObjectStore {
   /** A short name for logs and health reports ("fs", "s3"). */
   readonly kind: string;
@@ -136,6 +148,8 @@ export interface ObjectStore {
 
   /** Cheap round trip proving the store answers (for readiness). */
   ping(opts?: Signal): Promise<void>;
+  /** Its room for writes, from figures it keeps (no I/O); absent for stores without a disk of their own. */
+  space?(): StoreSpace | undefined;
   /** Releases files, sockets and timers. */
   close(): Promise<void>;
 }

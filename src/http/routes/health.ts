@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_RETRY_AFTER_SECONDS, isServiceError } from '../../errors/codes.js';
-import type { ObjectStore } from '../../storage/types.js';
+import type { ObjectStore, StoreSpace } from '../../storage/types.js';
 
 const READY_TIMEOUT_MS = 5_000;
 
@@ -20,9 +20,20 @@ function notReadyReason(err: unknown, timeoutMs: number): string {
   return 'The store failed its check with an unexpected error; see the log.';
 }
 
+const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+
+/** The store's room for writes in words: why it is not ready when full, a warning when low. */
+function spaceReport(space: StoreSpace): string {
+  const figures = `${mib(space.freeBytes)} free of ${mib(space.totalBytes)}, and it keeps ${mib(space.minFreeBytes)} free`;
+  return space.state === 'full'
+    ? `The store is full: ${figures}; writes are refused (507) until space is freed, reads and deletes still work.`
+    : `The store is nearly full: ${figures}; below that, writes will be refused.`;
+}
+
 /**
  * /healthz: the process answers (for restarts). /readyz: the store answers too (for load balancers):
- * 503 with the reason when not. Neither may be cached: a stale "ready" would keep traffic coming.
+ * 503 with the reason when not, or when it has no room left for writes (a warning in the 200 when it is
+ * low). Neither may be cached: a stale "ready" would keep traffic coming.
  */
 export async function healthRoutes(app: FastifyInstance, opts: { store: ObjectStore; readyTimeoutMs?: number }): Promise<void> {
   const timeoutMs = opts.readyTimeoutMs ?? READY_TIMEOUT_MS;
@@ -33,14 +44,19 @@ export async function healthRoutes(app: FastifyInstance, opts: { store: ObjectSt
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (request, reply) => {
+    const store = opts.store.kind;
+    const notReady = (reason: string, details: object) => {
+      request.log.warn({ ...details, store }, `not ready: ${reason}`);
+      reply.header('retry-after', String(DEFAULT_RETRY_AFTER_SECONDS));
+      return reply.code(503).send({ status: 'unavailable', store, reason });
+    };
     try {
       await pingWithin(opts.store, timeoutMs);
-      return { status: 'ready', store: opts.store.kind };
     } catch (err) {
-      const reason = notReadyReason(err, timeoutMs);
-      request.log.warn({ err, store: opts.store.kind }, `not ready: ${reason}`);
-      reply.header('retry-after', String(DEFAULT_RETRY_AFTER_SECONDS));
-      return reply.code(503).send({ status: 'unavailable', store: opts.store.kind, reason });
+      return notReady(notReadyReason(err, timeoutMs), { err });
     }
+    const space = opts.store.space?.();
+    if (space?.state === 'full') return notReady(spaceReport(space), { space });
+    return { status: 'ready', store, ...(space?.state === 'low' ? { warning: spaceReport(space) } : {}) };
   });
 }

@@ -5,6 +5,10 @@
  * A new blob is unreferenced until its row is committed; until then its id is in `inFlight`, which keeps the
  * recovery sweep away from it. When durable, the data is fdatasync'ed and the shard folder fsync'ed before the
  * caller may commit a row naming it. Ids come from this module only; keys never become paths.
+ *
+ * Each 1 MiB written is first admitted against the free-space floor (space.ts), so a long upload stops with
+ * 507 before it eats the room kept for deletes; a file system that refuses a write (ENOSPC) gives 507 too.
+ * Either way the partial file is deleted.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
@@ -14,6 +18,7 @@ import type { Readable } from 'node:stream';
 import { isServiceError, ServiceError } from '../../errors/codes.js';
 import { fsyncDir } from './format.js';
 import { Md5Job } from './md5-pool.js';
+import type { DiskSpace } from './space.js';
 
 /** Writes and reads go in 1 MiB pieces: 3× the throughput of Node's 64 KiB default on these machines. */
 export const IO_BUFFER = 1 << 20;
@@ -52,19 +57,6 @@ export function bodyFailure(err: unknown, signal: AbortSignal | undefined): unkn
   return new ServiceError('IncompleteBody', 'The request body failed before it was complete.', { cause: err });
 }
 
-function storageFailure(err: unknown): unknown {
-  if (isServiceError(err)) return err;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new ServiceError('ServiceUnavailable', 'The fs store is out of disk space.', { cause: err });
-  }
-  return new ServiceError('InternalError', 'The fs store could not write the object data.', { cause: err });
-}
-
-function rethrowAsStorage(err: unknown): never {
-  throw storageFailure(err);
-}
-
 async function writeFully(fh: FileHandle, data: Buffer, position: number): Promise<void> {
   let done = 0;
   while (done < data.length) {
@@ -80,7 +72,20 @@ export class BlobFiles {
   constructor(
     readonly root: string,
     private readonly durable: boolean,
+    private readonly space: DiskSpace,
   ) {}
+
+  /** What a failed file operation means for the caller: 507 when the file system had no room. */
+  private storageFailure(err: unknown): unknown {
+    if (isServiceError(err)) return err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') return this.space.noRoom(err);
+    return new ServiceError('InternalError', 'The fs store could not write the object data.', { cause: err });
+  }
+
+  private readonly rethrowAsStorage = (err: unknown): never => {
+    throw this.storageFailure(err);
+  };
 
   pathOf(id: string): string {
     if (!ID.test(id)) throw new ServiceError('InternalError', `Invalid blob id ${JSON.stringify(id)} in the index.`);
@@ -101,6 +106,7 @@ export class BlobFiles {
   /** Deletes a blob file; a missing one is fine (a sweep or an earlier attempt got there first). */
   async remove(id: string): Promise<void> {
     await rm(this.pathOf(id), { force: true });
+    this.space.freed();
   }
 
   /**
@@ -128,11 +134,12 @@ export class BlobFiles {
       if (opts.contentLength !== undefined && size !== opts.contentLength) {
         throw new ServiceError('IncompleteBody', `The body was ${size} bytes long; ${opts.contentLength} were announced.`);
       }
-      if (this.durable) await fsyncDir(dirname(path)).catch(rethrowAsStorage);
+      if (this.durable) await fsyncDir(dirname(path)).catch(this.rethrowAsStorage);
       return { id, size, etag };
     } catch (err) {
       body.destroy();
       await rm(path, { force: true }).catch(() => undefined);
+      this.space.freed();
       this.release(id);
       throw err;
     } finally {
@@ -153,7 +160,7 @@ export class BlobFiles {
     signal: AbortSignal | undefined,
     head: Buffer[],
   ) {
-    const fh = await open(path, 'wx+').catch(rethrowAsStorage); // + : the MD5 worker reads it back
+    const fh = await open(path, 'wx+').catch(this.rethrowAsStorage); // + : the MD5 worker reads it back
     const md5 = new Md5Job(fh.fd);
     let written = 0;
     const slabs = [Buffer.allocUnsafe(IO_BUFFER), Buffer.allocUnsafe(IO_BUFFER)] as const;
@@ -162,9 +169,11 @@ export class BlobFiles {
     let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
       await writing;
+      await this.space.admit(filled);
+      this.space.wrote(filled);
       const data = slabs[current].subarray(0, filled);
       const upTo = written + filled;
-      writing = writeFully(fh, data, written).then(() => md5.written(upTo), rethrowAsStorage);
+      writing = writeFully(fh, data, written).then(() => md5.written(upTo), this.rethrowAsStorage);
       writing.catch(() => undefined); // awaited later; this only keeps it from counting as unhandled
       written = upTo;
       current = current === 0 ? 1 : 0;
@@ -196,7 +205,7 @@ export class BlobFiles {
       await writing;
       digest = md5.digest(written);
       digest.catch(() => undefined); // awaited below, after the sync
-      if (this.durable) await fh.datasync().catch(rethrowAsStorage);
+      if (this.durable) await fh.datasync().catch(this.rethrowAsStorage);
       return { size: written, etag: `"${await digest}"` };
     } finally {
       await writing.catch(() => undefined);
@@ -221,10 +230,11 @@ export class BlobFiles {
       return id;
     } catch (err) {
       await rm(path, { force: true }).catch(() => undefined);
+      this.space.freed();
       this.release(id);
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && (err as { path?: string }).path === source) return undefined;
-      throw storageFailure(err);
+      throw this.storageFailure(err);
     }
   }
 

@@ -269,6 +269,11 @@ export class MetaDb {
     this.sql.ping.get();
   }
 
+  /** Bytes of free pages inside meta.sqlite (left by deleted rows): room for new rows without growing the file. */
+  spareBytes(): number {
+    return Number(this.db.pragma('freelist_count', { simple: true })) * Number(this.db.pragma('page_size', { simple: true }));
+  }
+
   get open(): boolean {
     return this.db.open;
   }

@@ -6,4 +6,20 @@ export interface FsStoreOptions {
    * Only tests and benchmarks that measure the cost of durability turn it off.
    */
   durable?: boolean;
+  /**
+   * Bytes the store keeps free on its file system: writes that would leave less are refused (507), deletes
+   * still go through. Default: 1% of the file system, at least 64 MiB and at most 1 GiB (a quarter of a
+   * file system too small for that).
+   */
+  minFree?: number | undefined;
+  /**
+   * Size of the reserve file (`<dataDir>/reserve`), given up when the disk is so full that even a delete
+   * cannot be recorded; 0 keeps none. Default FS_STORE_DEFAULTS.reserve.
+   */
+  reserve?: number | undefined;
 }
+
+export const FS_STORE_DEFAULTS = {
+  /** Four times the most SQLite's WAL grows between checkpoints (1000 pages of 4 KiB): what deletes need. */
+  reserve: 16 * 1024 ** 2,
+} as const;

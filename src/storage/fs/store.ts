@@ -7,6 +7,9 @@
  * start-up sweep removes. Readers open the blob named by the row they read and stream from that handle,
  * so a concurrent replace cannot tear what they send. Objects up to INLINE_MAX skip the blob file: their
  * bytes are committed with the row (inline.ts).
+ *
+ * Room: every write (bucket, object, copy) is admitted against the free-space floor before it writes a byte
+ * (space.ts) and refused with 507 below it; deletes are not, and are committed even on a full disk.
  */
 import { createHash } from 'node:crypto';
 import { addAbortSignal, Readable } from 'node:stream';
@@ -24,12 +27,14 @@ import {
   type ObjectStore,
   type PutObjectOptions,
   type Signal,
+  type StoreSpace,
 } from '../types.js';
 import { IO_BUFFER, type BlobFiles } from './blobs.js';
 import { NotDurable, type CommitQueue } from './commits.js';
 import type { BucketRow, MetaDb, ObjectRow, RowWithData } from './db.js';
 import { INLINE_MAX, readSmall } from './inline.js';
 import { listPage } from './listing.js';
+import type { DiskSpace } from './space.js';
 import { checkContentMd5, checkPutPreconditions, hasPreconditions } from '../preconditions.js';
 
 /** Give up on a key whose blob keeps vanishing between reading its row and opening it (constant overwrites). */
@@ -69,6 +74,7 @@ export interface FsStoreParts {
   db: MetaDb;
   commits: CommitQueue;
   blobs: BlobFiles;
+  space: DiskSpace;
   /** The start-up sweep of orphan blobs (recovery.ts). */
   recovered: Promise<{ removed: number }>;
   /** Asks the sweep to stop early (on close). */
@@ -82,6 +88,7 @@ export class FsStore implements ObjectStore {
   private readonly db: MetaDb;
   private readonly commits: CommitQueue;
   private readonly blobs: BlobFiles;
+  private readonly room: DiskSpace;
   private readonly stopRecovery: () => void;
   private readonly unlinks = new Set<Promise<void>>();
   private closing: Promise<void> | undefined;
@@ -90,6 +97,7 @@ export class FsStore implements ObjectStore {
     this.db = parts.db;
     this.commits = parts.commits;
     this.blobs = parts.blobs;
+    this.room = parts.space;
     this.recovered = parts.recovered;
     this.stopRecovery = parts.stopRecovery;
   }
@@ -101,6 +109,7 @@ export class FsStore implements ObjectStore {
 
   async createBucket(bucket: string, opts?: Signal): Promise<void> {
     this.check(opts);
+    await this.room.admit(0, true);
     const now = Date.now();
     await this.commits.enqueue(() => this.db.createBucket(bucket, now));
   }
@@ -113,7 +122,7 @@ export class FsStore implements ObjectStore {
 
   async deleteBucket(bucket: string, opts?: Signal): Promise<void> {
     this.check(opts);
-    await this.commits.enqueue(() => this.db.deleteBucket(bucket));
+    await this.commits.enqueue(() => this.db.deleteBucket(bucket), 'delete');
   }
 
   async putObject(opts: PutObjectOptions): Promise<ObjectMeta> {
@@ -124,6 +133,8 @@ export class FsStore implements ObjectStore {
       this.check(opts);
       this.requireBucket(opts.bucket);
       if (hasPreconditions(opts)) preconditions();
+      // a body of unknown length may be small enough for a row; a larger one is admitted as it is written
+      await this.room.admit(opts.contentLength ?? 0, (opts.contentLength ?? 0) <= INLINE_MAX);
     } catch (err) {
       opts.body.destroy();
       throw err;
@@ -186,8 +197,9 @@ export class FsStore implements ObjectStore {
     this.check(opts);
     this.requireBucket(bucket);
     const keyBytes = Buffer.from(key, 'utf8');
-    const removed = await this.commits.enqueue(() => this.db.deleteObject(bucket, keyBytes));
+    const removed = await this.commits.enqueue(() => this.db.deleteObject(bucket, keyBytes), 'delete');
     if (removed.blob) this.unlinkLater(removed.blob);
+    else if (removed.existed) this.room.freed(); // its pages in meta.sqlite are free for new rows
     return removed.existed;
   }
 
@@ -198,7 +210,9 @@ export class FsStore implements ObjectStore {
       this.requireBucket(opts.bucket);
       const { data: _bytes, ...row } = source;
       const copy = { ...row, bucket: opts.bucket, key: Buffer.from(opts.key, 'utf8'), last_modified: Date.now() };
+      await this.room.admit(source.size, source.blob === null);
       if (source.blob === null) return this.commitNewRow(copy, inlineBytes(source), opts.signal);
+      this.room.wrote(source.size);
       const id = await this.blobs.copy(source.blob);
       if (!id) {
         this.assertReplaced(source, race);
@@ -219,6 +233,10 @@ export class FsStore implements ObjectStore {
     this.db.ping();
   }
 
+  space(): StoreSpace {
+    return this.room.snapshot();
+  }
+
   /** Stops the sweep, commits what is queued, waits for pending unlinks, closes the database. */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -227,6 +245,7 @@ export class FsStore implements ObjectStore {
       await this.commits.close();
       await new Promise(setImmediate); // let the callers just answered schedule their unlinks
       while (this.unlinks.size > 0) await Promise.all(this.unlinks);
+      await this.room.close();
       this.db.close();
     })();
     return this.closing;
@@ -266,6 +285,7 @@ export class FsStore implements ObjectStore {
         return this.db.putObject({ ...row, blob: inline ? null : blob }, inline);
       });
       if (replaced.blob) this.unlinkLater(replaced.blob);
+      if (inline) this.room.wrote(inline.length, true);
       return toMeta(row);
     } catch (err) {
       // not when committed: the row names the blob

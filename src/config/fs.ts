@@ -1,0 +1,29 @@
+/**
+ * fs store settings: the free space it keeps on its file system and the reserve file it holds for deletes
+ * on a full disk (src/storage/fs/space.ts, reserve.ts). Spread into the main schema (schema.ts) and the
+ * environment table (load.ts).
+ */
+import { z } from 'zod';
+import { FS_STORE_DEFAULTS } from '../storage/fs/options.js';
+import { size } from './fields.js';
+
+export const FS_ENV_SETTINGS: Readonly<Record<string, string>> = {
+  S3GATE_FS_MIN_FREE: 'fs.minFree',
+  S3GATE_FS_RESERVE: 'fs.reserve',
+};
+
+const fsSchema = z
+  .object({
+    /**
+     * Bytes kept free: writes that would leave less are refused (507), deletes still work. Unset: 1% of the
+     * file system, at least 64 MiB, at most 1 GiB (a quarter of a smaller file system).
+     */
+    minFree: size.optional(),
+    /** Size of the reserve file given up when the disk is full to the last byte, so that deletes can commit; 0: none. */
+    reserve: size.default(FS_STORE_DEFAULTS.reserve),
+  })
+  .strict();
+
+export const fsShape = {
+  fs: fsSchema.prefault({}),
+};
