@@ -111,6 +111,9 @@ describe('/metrics with access keys', () => {
       assert.equal(res.statusCode, status, text);
       if (status === 200) assert.match(text, /^s3gate_http_requests_total\{/m);
       if (status === 403) assert.match(text, /may not read the service metrics/);
+      // refused in the service's own shape (the text of the root face), not the framework's JSON
+      if (status !== 200) assert.match(String(res.headers['content-type']), /^text\/plain/, text);
+      if (status !== 200) assert.doesNotMatch(text, /"statusCode"/);
     });
   }
 
