@@ -48,14 +48,18 @@ describe('the service process', () => {
     let output = '';
     proc.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
     const exited = new Promise((resolve) => proc.on('exit', resolve));
-    for (let waited = 0; !/address: "http/.test(output); waited += 20) {
-      assert.ok(waited < 20_000, `no pretty start line:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    try {
+      for (let waited = 0; !/listening on http:\/\/\S+;/.test(output); waited += 20) {
+        assert.ok(waited < 20_000, `no pretty start line:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const url = /listening on (http:\/\/\S+);/.exec(output)?.[1];
+      await (await request(`${url}/healthz`, { headers: { authorization: 'Bearer pretty-secret' } })).body.dump();
+      proc.kill('SIGINT');
+      assert.equal(await exited, 0, output);
+    } finally {
+      proc.kill('SIGKILL'); // a failed step must not leave the service holding the test process open
     }
-    const url = /address: "(http:\/\/[^"]+)"/.exec(output)?.[1];
-    await (await request(`${url}/healthz`, { headers: { authorization: 'Bearer pretty-secret' } })).body.dump();
-    proc.kill('SIGINT');
-    assert.equal(await exited, 0, output);
     assert.match(output, /INFO.*s3gate listening on http/);
     assert.match(output, /request completed/);
     assert.match(output, /route: "\/healthz"/);
