@@ -18,9 +18,9 @@ const fsSchema = z
      * Bytes kept free: writes that would leave less are refused (507), deletes still work. Unset: 1% of the
      * file system, at least 64 MiB, at most 1 GiB (a quarter of a smaller file system).
      */
-    minFree: size.optional(),
+    minFree: size.optional().describe('free space the fs store keeps: writes that would leave less are refused with 507 (unset: 1% of the file system, 64 MiB to 1 GiB)'),
     /** Size of the reserve file given up when the disk is full to the last byte, so that deletes can commit; 0: none. */
-    reserve: size.default(FS_STORE_DEFAULTS.reserve),
+    reserve: size.default(FS_STORE_DEFAULTS.reserve).describe('size of the reserve file given up on a full disk so that deletes still commit (0: none)'),
   })
   .strict();
 
