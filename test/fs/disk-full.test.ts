@@ -22,12 +22,12 @@ const skip = await mountProblem();
 const BUCKET = 'photos';
 
 /** A server over an fs store in a fresh tmpfs, with its reserve written and a bucket. */
-async function fullDiskServer(): Promise<{ disk: Tmpfs; dataDir: string; server: TestServer }> {
+async function fullDiskServer(reserve = RESERVE): Promise<{ disk: Tmpfs; dataDir: string; server: TestServer }> {
   const disk = await mountTmpfs(TMPFS_MIB);
   if ('skip' in disk) throw new Error(disk.skip);
   const dataDir = join(disk.dir, 'data');
-  const store = await openFsStore({ dataDir, minFree: FLOOR, reserve: RESERVE });
-  await untilReserve(dataDir);
+  const store = await openFsStore({ dataDir, minFree: FLOOR, reserve });
+  if (reserve > 0) await untilReserve(dataDir);
   const server = await startServer(store);
   assert.equal((await call(server.url, 'PUT', `/v1/buckets/${BUCKET}`)).status, 201);
   return { disk, dataDir, server };
@@ -207,5 +207,31 @@ describe('fs store filled to the last byte from outside the service', { skip }, 
     await untilReserve(dataDir);
     assert.equal((await readyz(server)).status, 200);
     await assertIntact(server, objects);
+  });
+});
+
+describe('fs store without a reserve, filled to the last byte from outside', { skip }, () => {
+  let disk: Tmpfs;
+  let server: TestServer;
+  const bytes = randomBytes(2 * MIB);
+
+  before(async () => {
+    ({ disk, server } = await fullDiskServer(0));
+    assert.equal((await call(server.url, 'PUT', objectPath(BUCKET, 'big'), { body: bytes })).status, 201);
+  });
+  after(async () => {
+    await server?.close();
+    await server?.store.close();
+    await disk?.unmount();
+  });
+
+  it('refuses a delete it has no room to record with a clear 507, and deletes once there is room', async () => {
+    await fillFrom(join(disk.dir, 'filler'));
+    const refused = await call(server.url, 'DELETE', objectPath(BUCKET, 'big'));
+    assertNoRoom(refused, 'a delete with no room at all');
+    assert.match(refused.text, /full to the last byte .* not even a delete can be recorded/);
+    await assertIntact(server, new Map([['big', bytes]]));
+    await rm(join(disk.dir, 'filler'));
+    assert.equal((await call(server.url, 'DELETE', objectPath(BUCKET, 'big'))).status, 204);
   });
 });

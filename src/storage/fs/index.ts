@@ -41,7 +41,7 @@ function openDb(dataDir: string, durable: boolean, space: DiskSpace): MetaDb {
 export async function openFsStore(opts: FsStoreOptions): Promise<FsStore> {
   const durable = opts.durable ?? true;
   await ensureFormat(opts.dataDir, durable);
-  const space = await DiskSpace.open(opts.dataDir, { minFree: opts.minFree, reserve: opts.reserve ?? FS_STORE_DEFAULTS.reserve, durable });
+  const space = await DiskSpace.open(opts.dataDir, { minFree: opts.minFree, reserve: opts.reserve ?? FS_STORE_DEFAULTS.reserve });
   let db: MetaDb | undefined;
   try {
     db = openDb(opts.dataDir, durable, space);

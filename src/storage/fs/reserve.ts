@@ -6,8 +6,9 @@
  * system has room for it above the floor (space.ts).
  *
  * Its bytes are random, not zeros: compressing file systems (ZFS, btrfs) would store zeros in no space.
- * It is whole when its size and its allocated blocks are the configured size; one a crash cut short, or of
- * another size, is written again.
+ * It is never synced: the file systems account written bytes at once (ext4 and XFS reserve the blocks of
+ * delayed writes), and nothing is lost if a crash loses it. It is whole when its size and its allocated
+ * blocks are the configured size; one a crash cut short, or of another size, is written again.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -25,7 +26,6 @@ export class ReserveFile {
     readonly path: string,
     /** Bytes; 0 keeps no reserve. */
     readonly size: number,
-    private readonly durable: boolean,
   ) {}
 
   /** Bytes of the reserve that are not in place (to be kept free until it is written again). */
@@ -87,7 +87,6 @@ export class ReserveFile {
           const { bytesWritten } = await fh.write(slab, 0, Math.min(slab.length, this.size - at), at);
           at += bytesWritten;
         }
-        if (this.durable) await fh.datasync();
       } finally {
         await fh.close();
       }

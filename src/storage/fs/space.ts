@@ -56,7 +56,6 @@ export interface SpaceSettings {
   minFree?: number | undefined;
   /** Size of the reserve file; 0 for none. */
   reserve: number;
-  durable: boolean;
 }
 
 export class DiskSpace {
@@ -85,7 +84,7 @@ export class DiskSpace {
 
   /** Measures the file system and checks the reserve; writes the reserve in the background when missing. */
   static async open(dataDir: string, settings: SpaceSettings): Promise<DiskSpace> {
-    const reserve = new ReserveFile(join(dataDir, RESERVE_FILE), settings.reserve, settings.durable);
+    const reserve = new ReserveFile(join(dataDir, RESERVE_FILE), settings.reserve);
     await reserve.check();
     const space = new DiskSpace(dataDir, settings.minFree, reserve);
     space.take(await statfs(dataDir), performance.now()); // a file system that cannot be measured fails here, not later
