@@ -50,7 +50,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   exitOnUncaughtErrors(logger);
   for (const warning of options.warnings ?? []) logger.warn(warning);
 
-  const store = await createStore(config);
+  const store = await createStore(config, logger);
   const app = await buildApp({ config, store, logger });
 
   let stopping = false;

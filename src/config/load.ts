@@ -31,6 +31,7 @@ export const ENV_SETTINGS: Readonly<Record<string, string>> = {
   S3GATE_S3_CHECKSUM: 's3.checksum',
   S3GATE_S3_CONNECT_TIMEOUT_MS: 's3.connectTimeoutMs',
   S3GATE_S3_REQUEST_TIMEOUT_MS: 's3.requestTimeoutMs',
+  S3GATE_S3_IDLE_TIMEOUT_MS: 's3.idleTimeoutMs',
   S3GATE_S3_MAX_ATTEMPTS: 's3.maxAttempts',
   S3GATE_S3_PART_SIZE: 's3.partSize',
   S3GATE_S3_QUEUE_SIZE: 's3.queueSize',

@@ -13,19 +13,20 @@ import { bool, int, size } from './fields.js';
 
 const s3Schema = z
   .object({
-    endpoint: z.url().optional(),
-    region: z.string().min(1).default(S3_STORE_DEFAULTS.region),
-    forcePathStyle: bool.default(S3_STORE_DEFAULTS.forcePathStyle),
-    accessKeyId: z.string().min(1).optional(),
-    secretAccessKey: z.string().min(1).optional(),
-    sessionToken: z.string().min(1).optional(),
-    caFile: z.string().min(1).optional(),
-    checksum: z.enum(['WHEN_REQUIRED', 'WHEN_SUPPORTED']).default(S3_STORE_DEFAULTS.checksum),
-    connectTimeoutMs: int(1, 600_000).default(S3_STORE_DEFAULTS.connectTimeoutMs),
-    requestTimeoutMs: int(1, 3_600_000).default(S3_STORE_DEFAULTS.requestTimeoutMs),
-    maxAttempts: int(1, 20).default(S3_STORE_DEFAULTS.maxAttempts),
-    partSize: size.default(S3_STORE_DEFAULTS.partSize),
-    queueSize: int(1, 64).default(S3_STORE_DEFAULTS.queueSize),
+    endpoint: z.url().optional().describe('the S3 endpoint URL (e.g. http://127.0.0.1:9000); unset: AWS'),
+    region: z.string().min(1).default(S3_STORE_DEFAULTS.region).describe('the S3 region'),
+    forcePathStyle: bool.default(S3_STORE_DEFAULTS.forcePathStyle).describe('address buckets in the path, not the host name (MinIO, RGW)'),
+    accessKeyId: z.string().min(1).optional().describe("the S3 access key id; unset: the AWS SDK's default credential chain"),
+    secretAccessKey: z.string().min(1).optional().describe('the S3 secret access key (with the access key id)'),
+    sessionToken: z.string().min(1).optional().describe('an S3 session token, for temporary credentials'),
+    caFile: z.string().min(1).optional().describe("a PEM file of CA certificates trusted beside the system's, for the S3 endpoint"),
+    checksum: z.enum(['WHEN_REQUIRED', 'WHEN_SUPPORTED']).default(S3_STORE_DEFAULTS.checksum).describe('when uploads to S3 carry checksums: WHEN_REQUIRED or WHEN_SUPPORTED'),
+    connectTimeoutMs: int(1, 600_000).default(S3_STORE_DEFAULTS.connectTimeoutMs).describe('a new connection to the S3 backend must be up within this (ms)'),
+    requestTimeoutMs: int(1, 3_600_000).default(S3_STORE_DEFAULTS.requestTimeoutMs).describe("once a request is sent, the S3 backend's answer must start within this (ms)"),
+    idleTimeoutMs: int(1, 3_600_000).default(S3_STORE_DEFAULTS.idleTimeoutMs).describe('while a body moves to or from the S3 backend, bytes must move at least this often (ms)'),
+    maxAttempts: int(1, 20).default(S3_STORE_DEFAULTS.maxAttempts).describe('tries of one S3 backend call, the first included'),
+    partSize: size.default(S3_STORE_DEFAULTS.partSize).describe('part size of multipart uploads to S3 (at least 5 MiB)'),
+    queueSize: int(1, 64).default(S3_STORE_DEFAULTS.queueSize).describe('parts of one upload sent to S3 at once'),
   })
   .strict()
   .refine((s) => (s.accessKeyId === undefined) === (s.secretAccessKey === undefined), {
@@ -47,7 +48,7 @@ export const configSchema = z
     shutdownTimeoutMs: int(0, 3_600_000).default(30_000).describe('how long SIGTERM waits for in-flight requests before closing them (ms)'),
     s3: s3Schema.prefault({}),
     links: linksSchema.prefault({}),
-    /** Access keys (DESIGN.md §4); none: an open service, kept on loopback by protected mode. */
+    /** Access keys; none: an open service, kept on loopback by protected mode. */
     auth: authSchema.prefault({}),
     ...fsShape,
     ...opsShape,

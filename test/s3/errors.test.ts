@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
-import type { ErrorCode } from '../../src/errors/codes.js';
-import { isBareNotFound, toStoreError } from '../../src/storage/s3/errors.js';
+import { ServiceError, type ErrorCode } from '../../src/errors/codes.js';
+import type { Verdict } from '../../src/storage/s3/circuit.js';
+import { backendVerdict, isBareNotFound, toStoreError } from '../../src/storage/s3/errors.js';
 import { copySource, decodeListing, parseContentRange, rangeHeader } from '../../src/storage/s3/wire.js';
 
 /** Shaped like what the SDK throws: name = S3 code, $metadata.httpStatusCode = status. */
@@ -72,6 +73,27 @@ describe('s3 store error map', () => {
     assert.equal(isBareNotFound(sdkError('NoSuchKey', 404)), false);
     assert.equal(isBareNotFound(sdkError('AccessDenied', 403)), false);
   });
+});
+
+describe('s3 store: what a failure shows of the backend (for the circuit)', () => {
+  const cases: [string, unknown, Verdict][] = [
+    ['a timeout of ours', Object.assign(new Error('no answer'), { name: 'TimeoutError', code: 'ETIMEDOUT' }), 'down'],
+    ['connection refused', networkError('ECONNREFUSED'), 'down'],
+    ['connection reset', networkError('ECONNRESET'), 'down'],
+    ['DNS failure', networkError('ENOTFOUND'), 'down'],
+    ['S3 InternalError', sdkError('InternalError', 500), 'down'],
+    ['a proxy 502', sdkError('Unknown', 502), 'down'],
+    ['SlowDown (it answers, asking for less)', sdkError('SlowDown', 503), 'answered'],
+    ['NoSuchKey', sdkError('NoSuchKey', 404), 'answered'],
+    ['AccessDenied', sdkError('AccessDenied', 403), 'answered'],
+    ["S3's RequestTimeout (our body was slow)", sdkError('RequestTimeout', 400), 'answered'],
+    ['an abort', new DOMException('This operation was aborted', 'AbortError'), 'unknown'],
+    ['an error of ours (a bad body)', new ServiceError('IncompleteBody', 'The client disconnected.'), 'unknown'],
+    ['missing credentials', Object.assign(new Error('no creds'), { name: 'CredentialsProviderError' }), 'unknown'],
+  ];
+  for (const [what, err, expected] of cases) {
+    it(`says ${expected} for ${what}`, () => assert.equal(backendVerdict(err)[0], expected));
+  }
 });
 
 describe('s3 store wire forms', () => {

@@ -1,14 +1,14 @@
 /**
  * Builds the one S3Client an s3 store uses: endpoint, region, path-style, credentials (explicit keys or the
- * SDK's default chain), an extra CA bundle, keep-alive sockets with timeouts, retries and checksum mode.
- * Signing is the SDK's; nothing here touches SigV4.
+ * SDK's default chain), an extra CA bundle, keep-alive sockets with time limits (exchange-limits.ts), retries
+ * and checksum mode. Signing is the SDK's; nothing here touches SigV4.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { LimitedHttpHandler } from './exchange-limits.js';
 import type { S3StoreOptions } from './options.js';
 
 /** Sockets kept open per agent; lib-storage uploads queueSize parts at once per upload. */
@@ -42,16 +42,13 @@ export function createS3Client(opts: S3StoreOptions): S3Client {
   const credentials = credentialsOf(opts);
   const extraCa = opts.caFile ? readCaBundle(opts.caFile) : undefined;
   const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
-  const requestHandler = new NodeHttpHandler({
-    httpAgent: new http.Agent(agentOptions),
-    httpsAgent: new https.Agent(extraCa ? { ...agentOptions, ca: [...rootCertificates, extraCa] } : agentOptions),
-    connectionTimeout: opts.connectTimeoutMs,
-    // Until the response headers arrive (the SDK clears it then); throw rather than only log a warning.
-    requestTimeout: opts.requestTimeoutMs,
-    throwOnRequestTimeout: true,
-    // A stalled socket, also while a response body streams.
-    socketTimeout: opts.requestTimeoutMs,
-  });
+  const requestHandler = new LimitedHttpHandler(
+    {
+      httpAgent: new http.Agent(agentOptions),
+      httpsAgent: new https.Agent(extraCa ? { ...agentOptions, ca: [...rootCertificates, extraCa] } : agentOptions),
+    },
+    { connectTimeoutMs: opts.connectTimeoutMs, firstByteTimeoutMs: opts.requestTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs },
+  );
   return new S3Client({
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
     region: opts.region,

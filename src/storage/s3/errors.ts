@@ -7,8 +7,10 @@
  *   credentials or the request signature can reach a caller. The SDK error is kept as `cause` for logs.
  * - A HEAD answers 404 without a body, so the code cannot say whether the bucket or the key is missing:
  *   `isBareNotFound` tells the store to ask HeadBucket (see store.ts).
+ * - `backendVerdict` says what a failure shows of the backend, for the circuit (circuit.ts).
  */
 import { ServiceError, type ErrorCode } from '../../errors/codes.js';
+import type { Verdict } from './circuit.js';
 
 export interface ErrorContext {
   bucket?: string | undefined;
@@ -61,6 +63,9 @@ const NETWORK_CODES = new Set([
   'ENETDOWN',
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
+
+/** The backend answers, asking for fewer requests: it is up (the SDK already waited and tried again). */
+const THROTTLING_CODES = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException']);
 
 /** Client errors whose S3 code is also one of ours: passed through with the same code. */
 const PASS_THROUGH: readonly ErrorCode[] = [
@@ -156,4 +161,21 @@ export function toStoreError(err: unknown, ctx: ErrorContext = {}): Error {
   const passed = PASS_THROUGH.find((c) => c === code);
   if (passed) return fail(passed, `The S3 backend rejected the request for the ${describe(ctx)} (${passed}).`);
   return fail('InternalError', `The S3 backend failed on the ${describe(ctx)} (${code ?? `HTTP ${status ?? '?'}`}).`);
+}
+
+/**
+ * What a failed call shows of the backend, and in a word what the failure was: down (no answer in time, a
+ * refused, reset or unresolvable connection, or a 5xx), answered (any other status: it is up, the request
+ * was wrong), or unknown (our own errors, aborts, missing credentials: the backend was not heard from).
+ * The caller's abort is the store's to tell apart (the signal), since the SDK reports it as it does others.
+ */
+export function backendVerdict(err: unknown): [Verdict, string] {
+  if (err instanceof ServiceError || isAbortError(err)) return ['unknown', err instanceof Error ? err.name : 'error'];
+  const code = errorCodeOf(err);
+  const status = httpStatusOf(err);
+  const what = code ?? (status ? `HTTP ${status}` : 'unknown error');
+  if (code && THROTTLING_CODES.has(code)) return ['answered', what];
+  if (status !== undefined) return [status >= 500 ? 'down' : 'answered', what];
+  if (code && (NETWORK_CODES.has(code) || UNAVAILABLE_CODES.has(code))) return ['down', what];
+  return ['unknown', what];
 }

@@ -3,6 +3,8 @@
  * through the AWS SDK v3. Service buckets are S3 buckets; the store keeps no state beyond its client.
  *
  * - Every call passes the caller's AbortSignal to the SDK, and every failure goes through errors.ts.
+ * - Every backend call goes through one circuit (circuit.ts): while the backend is known to be down, calls
+ *   answer 503 at once.
  * - S3 deletes are idempotent, so deleteObject asks HeadObject first to say whether the key existed.
  * - Listing asks for url-encoded keys so that control characters survive XML, and decodes them here.
  * - headBucket takes the creation date from ListBuckets (HeadBucket does not carry it).
@@ -36,9 +38,19 @@ import type {
 } from '../types.js';
 import { DEFAULT_CONTENT_TYPE, MAX_LIST_KEYS } from '../types.js';
 import { createS3Client } from './client.js';
-import { errorCodeOf, isAbortError, isBareNotFound, noSuchBucket, noSuchKey, toStoreError, type ErrorContext } from './errors.js';
+import { Circuit, type Verdict } from './circuit.js';
+import {
+  backendVerdict,
+  errorCodeOf,
+  isAbortError,
+  isBareNotFound,
+  noSuchBucket,
+  noSuchKey,
+  toStoreError,
+  type ErrorContext,
+} from './errors.js';
 import { copySource, decodeListing, metaOf, parseContentRange, rangeHeader } from './wire.js';
-import type { S3StoreOptions } from './options.js';
+import { S3_CIRCUIT, type S3StoreOptions } from './options.js';
 import { uploadObject } from './upload.js';
 import { checkPutPreconditions, hasPreconditions } from '../preconditions.js';
 
@@ -46,16 +58,24 @@ export class S3Store implements ObjectStore {
   readonly kind = 's3';
   readonly #client: S3Client;
   readonly #opts: S3StoreOptions;
+  readonly #circuit: Circuit;
 
   constructor(opts: S3StoreOptions) {
     this.#opts = opts;
     this.#client = createS3Client(opts);
+    this.#circuit = new Circuit({ ...S3_CIRCUIT, probe: () => this.ping(), log: opts.log });
+  }
+
+  /** Runs one backend call through the circuit: the caller's own abort says nothing of the backend. */
+  #guarded<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+    const verdictOf = (err: unknown): [Verdict, string] => (signal?.aborted ? ['unknown', 'aborted'] : backendVerdict(err));
+    return this.#circuit.run(call, verdictOf);
   }
 
   /** Runs one SDK call and turns its failure into a ServiceError (or the abort it was). */
   async #run<T>(ctx: ErrorContext, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
     try {
-      return await call();
+      return await this.#guarded(signal, call);
     } catch (err) {
       throw await this.#failure(err, ctx, signal);
     }
@@ -140,7 +160,10 @@ export class S3Store implements ObjectStore {
         throw err;
       }
     }
-    const { etag, size } = await this.#run(ctx, opts.signal, () => uploadObject(this.#client, this.#opts, opts));
+    const { etag, size } = await this.#run(ctx, opts.signal, () => uploadObject(this.#client, this.#opts, opts)).catch((err: unknown) => {
+      opts.body.destroy(); // unread when the circuit refused the call
+      throw err;
+    });
     return {
       key: opts.key,
       size,
@@ -202,7 +225,7 @@ export class S3Store implements ObjectStore {
       MetadataDirective: 'COPY',
     });
     try {
-      await this.#client.send(command, { abortSignal: signal });
+      await this.#guarded(signal, () => this.#client.send(command, { abortSignal: signal }));
     } catch (err) {
       // NoSuchKey here is about the source; NoSuchBucket names its bucket (see errors.ts).
       if (!signal?.aborted && errorCodeOf(err) === 'NoSuchKey') {
@@ -238,6 +261,7 @@ export class S3Store implements ObjectStore {
   }
 
   async close(): Promise<void> {
+    this.#circuit.stop();
     this.#client.destroy();
   }
 }
