@@ -110,12 +110,41 @@ function summary(sides: Sides, plan: SyncPlan, deleted: number, dryRun: boolean)
   return `synced: ${plan.copies.length} ${verb}ed, ${unchanged}, ${deleted} deleted`;
 }
 
+/** What a deletion target is called in the output: bucket/key, or the local path. */
+function deletionName(sides: Sides, target: string): string {
+  return sides.upload ? formatRemote({ bucket: sides.remote.bucket, key: target }) : target;
+}
+
 function printPlan(sides: Sides, plan: SyncPlan): void {
   for (const copy of plan.copies) {
     const remote = formatRemote({ bucket: sides.remote.bucket, key: sides.remote.prefix + copy.relative });
     printLine(sides.upload ? `(dry run) upload ${copy.path} -> ${remote}` : `(dry run) download ${remote} -> ${copy.path}`);
   }
-  for (const target of plan.deletes) printLine(`(dry run) delete ${sides.upload ? formatRemote({ bucket: sides.remote.bucket, key: target }) : target}`);
+  for (const target of plan.deletes) printLine(`(dry run) delete ${deletionName(sides, target)}`);
+}
+
+/** The copies, then (once they have all succeeded) the deletions; returns how many were deleted. */
+async function carryOut(client: ApiClient, sides: Sides, plan: SyncPlan, jobs: number, quiet: boolean): Promise<number> {
+  const total = { files: plan.copies.length, bytes: plan.copies.reduce((sum, c) => sum + c.size, 0) };
+  const reporter = createReporter({ quiet, total: plan.copies.length > 1 ? total : undefined });
+  const madeFolders = new Set<string>();
+  try {
+    await forEachLimit(plan.copies, jobs, (copy) => copyOne(client, sides, copy, reporter, madeFolders));
+  } finally {
+    reporter.stop();
+  }
+  let deleted = 0;
+  const onDeleted = (target: string) => {
+    deleted++;
+    if (!quiet) printLine(`delete ${deletionName(sides, target)}`);
+  };
+  if (!sides.upload) {
+    await deleteFiles(plan.deletes, onDeleted);
+    return deleted;
+  }
+  const failed = await deleteKeys(client, sides.remote.bucket, plan.deletes, onDeleted);
+  if (failed.length > 0) throw new CliError(`${failed.length} key(s) not deleted (see above)`, EXIT.service);
+  return deleted;
 }
 
 export function syncCommand(): Command {
@@ -137,42 +166,20 @@ export function syncCommand(): Command {
         skipped: (path: string) => notice(`skipped (not a file): ${path}`),
       };
       await withClient(cmd, async (client, globals) => {
+        const quiet = globals.quiet === true;
         const plan = sides.upload
           ? await planUpload(client, sides.folder, sides.remote, planOptions)
           : await planDownload(client, sides.remote, sides.folder, planOptions);
-        const say = (text: string) => {
-          if (!globals.quiet) printLine(text);
-        };
         if (options.dryRun) {
-          if (!globals.quiet) printPlan(sides, plan);
-          say(summary(sides, plan, 0, true));
-          failForUnsafeKeys(sides.remote.bucket, plan.refused);
-          return;
-        }
-        const total = { files: plan.copies.length, bytes: plan.copies.reduce((sum, c) => sum + c.size, 0) };
-        const reporter = createReporter({ quiet: globals.quiet === true, total: plan.copies.length > 1 ? total : undefined });
-        const madeFolders = new Set<string>();
-        try {
-          await forEachLimit(plan.copies, options.jobs, (copy) => copyOne(client, sides, copy, reporter, madeFolders));
-        } finally {
-          reporter.stop();
-        }
-        let deleted = 0;
-        let notDeleted: string[] = [];
-        if (sides.upload) {
-          notDeleted = await deleteKeys(client, sides.remote.bucket, plan.deletes, (key) => {
-            deleted++;
-            say(`delete ${formatRemote({ bucket: sides.remote.bucket, key })}`);
-          });
+          if (!quiet) {
+            printPlan(sides, plan);
+            printLine(summary(sides, plan, 0, true));
+          }
         } else {
-          await deleteFiles(plan.deletes, (path) => {
-            deleted++;
-            say(`delete ${path}`);
-          });
+          const deleted = await carryOut(client, sides, plan, options.jobs, quiet);
+          if (!quiet) printLine(summary(sides, plan, deleted, false));
         }
-        say(summary(sides, plan, deleted, false));
         failForUnsafeKeys(sides.remote.bucket, plan.refused);
-        if (notDeleted.length > 0) throw new CliError(`${notDeleted.length} key(s) not deleted (see above)`, EXIT.service);
       });
     });
 }

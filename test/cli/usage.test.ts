@@ -31,6 +31,7 @@ describe('s3gate usage', () => {
       'object ls',
       'object put',
       'object get',
+      'object sync',
       'object rm',
       'object cp',
       'object mv',
@@ -58,6 +59,8 @@ describe('s3gate usage', () => {
       ['object', 'rm', '-r', 'bucket-only'],
       ['object', 'cp', 'a/b'],
       ['object', 'put', '-j', '0', 'x', 'b/k'],
+      ['object', 'sync', 'only-one'],
+      ['object', 'sync', '.', '/tmp'],
       ['--endpoint', 'not a url', 'bucket', 'ls'],
       ['--endpoint', 'ftp://127.0.0.1', 'bucket', 'ls'],
     ]) {
