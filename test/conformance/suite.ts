@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from '../helpers/suites.js';
 import { isServiceError, type ErrorCode } from '../../src/errors/codes.js';
+import { noSuchBucket, noSuchKey } from '../../src/errors/not-found.js';
 import type { ObjectStore } from '../../src/storage/types.js';
 import { failingStream, md5Hex, randomStream, readAll, sha256Hex } from '../helpers/streams.js';
 
@@ -15,10 +16,11 @@ export interface StoreFixture {
   cleanup?: () => Promise<void>;
 }
 
-async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
+async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, message?: string): Promise<void> {
   await assert.rejects(promise, (err: unknown) => {
     assert.ok(isServiceError(err), `expected a ServiceError ${code}, got ${String(err)}`);
     assert.equal(err.code, code);
+    if (message !== undefined) assert.equal(err.message, message);
     return true;
   });
 }
@@ -178,9 +180,13 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
         assert.equal((await store.headObject(bucket, 'over')).contentType, 'text/csv');
       });
 
-      it('reports a missing key as NoSuchKey', async () => {
-        await rejectsWith(store.getObject({ bucket, key: 'nope' }), 'NoSuchKey');
-        await rejectsWith(store.headObject(bucket, 'nope'), 'NoSuchKey');
+      it('reports a missing key as NoSuchKey, a missing bucket as NoSuchBucket, in the one wording of every store', async () => {
+        const missing = noSuchKey(bucket, 'nope').message;
+        await rejectsWith(store.getObject({ bucket, key: 'nope' }), 'NoSuchKey', missing);
+        await rejectsWith(store.headObject(bucket, 'nope'), 'NoSuchKey', missing);
+        const gone = noSuchBucket('conformance-no-such-bucket').message;
+        await rejectsWith(store.getObject({ bucket: 'conformance-no-such-bucket', key: 'nope' }), 'NoSuchBucket', gone);
+        await rejectsWith(store.headObject('conformance-no-such-bucket', 'nope'), 'NoSuchBucket', gone);
       });
 
       it('deletes objects and says whether they existed', async () => {

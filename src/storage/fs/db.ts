@@ -12,6 +12,7 @@
  */
 import Database from 'better-sqlite3';
 import { ServiceError } from '../../errors/codes.js';
+import { noSuchBucket } from '../../errors/not-found.js';
 import { WalSync } from './wal-sync.js';
 
 export const SCHEMA_VERSION = 2;
@@ -131,10 +132,6 @@ function prepareAll(db: Database.Database) {
     ),
     ping: db.prepare<[], number>('SELECT 1').pluck(),
   };
-}
-
-function noSuchBucket(bucket: string): ServiceError {
-  return new ServiceError('NoSuchBucket', `The bucket "${bucket}" does not exist.`);
 }
 
 export class MetaDb {

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { addAbortSignal, Readable } from 'node:stream';
 import { ServiceError } from '../../errors/codes.js';
+import { noSuchBucket, noSuchKey } from '../../errors/not-found.js';
 import {
   DEFAULT_CONTENT_TYPE,
   type BucketInfo,
@@ -327,12 +328,12 @@ export class FsStore implements ObjectStore {
 
   private noSuchKey(bucket: string, key: string): never {
     this.requireBucket(bucket);
-    throw new ServiceError('NoSuchKey', `The key "${key}" does not exist in the bucket "${bucket}".`);
+    throw noSuchKey(bucket, key);
   }
 
   private requireBucket(bucket: string): BucketRow {
     const row = this.db.getBucket(bucket);
-    if (!row) throw new ServiceError('NoSuchBucket', `The bucket "${bucket}" does not exist.`);
+    if (!row) throw noSuchBucket(bucket);
     return row;
   }
 

@@ -10,6 +10,7 @@
  * - `backendVerdict` says what a failure shows of the backend, for the circuit (circuit.ts).
  */
 import { ServiceError, type ErrorCode } from '../../errors/codes.js';
+import { noSuchBucket as missingBucket, noSuchKey as missingKey } from '../../errors/not-found.js';
 import type { Verdict } from './circuit.js';
 
 export interface ErrorContext {
@@ -112,11 +113,11 @@ function describe(ctx: ErrorContext): string {
 }
 
 export function noSuchBucket(bucket: string | undefined, cause?: unknown): ServiceError {
-  return new ServiceError('NoSuchBucket', `The bucket "${bucket ?? ''}" does not exist.`, { cause });
+  return missingBucket(bucket ?? '', { cause });
 }
 
 export function noSuchKey(ctx: ErrorContext, cause?: unknown): ServiceError {
-  return new ServiceError('NoSuchKey', `The ${describe(ctx)} does not exist.`, { cause });
+  return missingKey(ctx.bucket ?? '', ctx.key ?? '', { cause });
 }
 
 /**
