@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/suites.js';
 import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isServiceError, type ErrorCode } from '../../src/errors/codes.js';
 import { createS3Client } from '../../src/storage/s3/client.js';
