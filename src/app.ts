@@ -4,12 +4,13 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { installAuth } from './auth/hook.js';
 import type { Config } from './config/schema.js';
-import { notFound, sendJsonError, sendTextError } from './http/errors.js';
+import { notFound, sendTextError } from './http/errors.js';
+import { FaceShapes } from './http/face-shapes.js';
 import { nodeServerOptions, registerHardening } from './http/hardening/index.js';
 import { healthRoutes } from './http/routes/health.js';
-import { registerShareLinks } from './http/routes/share.js';
-import { tutorialRoutes } from './http/routes/tutorial.js';
-import { isV1, V1_PREFIX, v1Routes } from './http/routes/v1/index.js';
+import { registerShareLinks, SHARE_FACE } from './http/routes/share.js';
+import { TUTORIAL_FACE, TUTORIAL_PREFIX, tutorialRoutes } from './http/routes/tutorial.js';
+import { V1_FACE, V1_PREFIX, v1Routes } from './http/routes/v1/index.js';
 import { registerApiDocs } from './http/routes/v1/openapi.js';
 import { Metrics, registerMetrics, watchRequest } from './metrics/index.js';
 import { instrumentStore } from './storage/instrumented.js';
@@ -27,12 +28,14 @@ const MAX_PARAM_LENGTH = 4 * 1024;
 export async function buildApp({ config, store: rawStore, logger }: AppDeps): Promise<FastifyInstance> {
   const metrics = new Metrics();
   const store = instrumentStore(rawStore, metrics);
+  // paths no face claims (/healthz, /metrics, unknown ones) answer errors as text
+  const faces = new FaceShapes([TUTORIAL_FACE, V1_FACE, SHARE_FACE], 'text');
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // one line per request instead, with its route pattern (metrics/requests.ts)
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
-    ...nodeServerOptions(config, logger), // HTTPS, head size, timeouts (src/http/hardening/server-options.ts)
+    ...nodeServerOptions(config, logger, faces), // HTTPS, head size, timeouts (src/http/hardening/server-options.ts)
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // on close: idle keep-alive sockets go at once, in-flight requests finish (graceful drain)
     forceCloseConnections: 'idle',
@@ -42,7 +45,7 @@ export async function buildApp({ config, store: rawStore, logger }: AppDeps): Pr
     frameworkErrors: (err, request, reply) => {
       watchRequest(request, reply, metrics); // these skip the hooks
       reply.header('x-request-id', request.id);
-      return isV1(request.url) ? sendJsonError(err, request, reply) : sendTextError(err, request, reply);
+      return faces.send(err, request, reply);
     },
   });
 
@@ -53,14 +56,14 @@ export async function buildApp({ config, store: rawStore, logger }: AppDeps): Pr
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  await registerHardening(app, config); // before auth: CORS preflights, URL length, rate limits
+  await registerHardening(app, config, faces); // before auth: CORS preflights, URL length, rate limits
   installAuth(app, config.auth); // before every route: each one is authenticated unless public
 
   await registerApiDocs(app); // first: the document is built from the routes registered after it
   // share links keep their state in a system bucket of the store: every face gets the store without it
-  const faces = await registerShareLinks(app, { config, store });
+  const { store: visible, shareLinks } = await registerShareLinks(app, { config, store });
   await app.register(healthRoutes, { store });
-  await app.register(tutorialRoutes, { prefix: '/amazons3/imageStore', store: faces, maxObjectSize: config.maxObjectSize });
-  await app.register(v1Routes, { prefix: V1_PREFIX, store: faces, maxObjectSize: config.maxObjectSize });
+  await app.register(tutorialRoutes, { prefix: TUTORIAL_PREFIX, store: visible, maxObjectSize: config.maxObjectSize });
+  await app.register(v1Routes, { prefix: V1_PREFIX, store: visible, maxObjectSize: config.maxObjectSize, shareLinks });
   return app;
 }

@@ -4,13 +4,13 @@
  */
 import { networkInterfaces } from 'node:os';
 import { buildApp } from './app.js';
-import { anonymousWarning } from './auth/protected.js';
+import { anonymousWarning } from './config/protected.js';
 import { type ConfigReader, reloadKeys } from './auth/reload.js';
 import { redactedConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { reloadTls } from './http/tls.js';
 import { createLogger, exitOnUncaughtErrors } from './logger.js';
-import { createStore } from './storage/create.js';
+import { createStore } from './core/create-store.js';
 
 export interface ServeOptions {
   /** Loads the configuration again from its sources, for SIGHUP (src/auth/reload.ts). */

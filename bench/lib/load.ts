@@ -1,6 +1,6 @@
 /**
  * A light load generator: `concurrency` workers on one undici Pool, each sending requests back to back for
- * `durationMs`. Light on purpose (DESIGN.md §7: the AWS SDK as a client caps near 1.3–1.9k req/s here).
+ * `durationMs`. Light on purpose (the AWS SDK as a client caps near 1.3–1.9k req/s on these machines).
  */
 import { Pool } from 'undici';
 

@@ -10,11 +10,9 @@
  * `metrics` (reading /metrics) is an action on the service, so it is granted on "*" without a prefix
  * (config/auth.ts refuses it elsewhere): a scraper's key that may read nothing else.
  */
-export const ACTIONS = ['read', 'list', 'write', 'delete', 'admin', 'metrics'] as const;
-export type Action = (typeof ACTIONS)[number];
+import { type Action, SERVICE_ACTIONS } from '../config/actions.js';
 
-/** Actions on the service itself, never on a bucket. */
-export const SERVICE_ACTIONS: readonly Action[] = ['metrics'];
+export { ACTIONS, type Action, SERVICE_ACTIONS } from '../config/actions.js';
 
 export interface Grant {
   readonly bucket: string;

@@ -10,7 +10,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { ServiceError, UnreachableError, UsageError, networkErrorCode } from './errors.js';
 import { formatWait, MAX_RETRIES, planRetry, RETRY_STATUSES, retryAfterMs, SharedPause } from './retry.js';
 
-/** Big socket buffers: a 3× lever on loopback transfers (DESIGN.md §7). */
+/** Big socket buffers: a 3× lever on loopback transfers. */
 export const STREAM_BUFFER = 1024 * 1024;
 
 export interface ClientOptions {

@@ -1,14 +1,14 @@
 /**
  * Access keys in the configuration: `auth.keys` in the config file, plus the keys of a JSON keys file
  * (`auth.keysFile`, S3GATE_KEYS_FILE: handy for a container secret). Without keys the service is open and
- * protected mode keeps it on loopback (src/auth/protected.ts).
+ * protected mode keeps it on loopback (protected.ts).
  *
  * Secrets are stored as `sha256:<hex>`: they are random and long (`s3gate keys create`), so a fast hash is
  * as safe as a slow password hash here, and it runs on every request. A plain `secret` is accepted instead,
  * for the day the S3 face verifies Signature V4 (which needs the secret itself); prefer `secretHash`.
  */
 import { z } from 'zod';
-import { ACTIONS, SERVICE_ACTIONS } from '../auth/grants.js';
+import { ACTIONS, SERVICE_ACTIONS } from './actions.js';
 import { bucketNameProblem } from '../storage/names.js';
 import { readJsonFile } from './json-file.js';
 

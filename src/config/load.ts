@@ -3,7 +3,7 @@
  * S3GATE_* environment variables, command-line flags. Nothing here runs at import time.
  */
 import { closest, distance } from 'fastest-levenshtein';
-import { protectedModeProblem } from '../auth/protected.js';
+import { protectedModeProblem } from './protected.js';
 import { AUTH_ENV_SETTINGS, mergeKeysFile, redactedAuth } from './auth.js';
 import { NETWORK_ENV_SETTINGS } from './network.js';
 import { FS_ENV_SETTINGS } from './fs.js';
@@ -11,7 +11,7 @@ import { OPS_ENV_SETTINGS } from './ops.js';
 import { readJsonFile } from './json-file.js';
 import { configSchema, type Config } from './schema.js';
 
-/** Environment variable → setting path. The names are a contract with operators (DESIGN.md §3). */
+/** Environment variable → setting path. The names are a contract with operators. */
 export const ENV_SETTINGS: Readonly<Record<string, string>> = {
   S3GATE_HOST: 'host',
   S3GATE_PORT: 'port',

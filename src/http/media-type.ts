@@ -14,7 +14,7 @@ export function isMediaType(value: string): boolean {
 }
 
 /**
- * Sent with every download (DESIGN.md §4): no type sniffing, and a CSP sandbox so that an uploaded
+ * Sent with every download: no type sniffing, and a CSP sandbox so that an uploaded
  * HTML or SVG page never runs scripts in the service's origin, whatever Content-Type it is served with.
  */
 export const DOWNLOAD_SECURITY_HEADERS = {

@@ -1,5 +1,5 @@
 /**
- * Share links (issue 4, point 3): a download link or an upload link to one object, with an optional expiry
+ * Share links: a download link or an upload link to one object, with an optional expiry
  * and an optional use limit, revocable and listable. All state is in the store (repository.ts, secret.ts),
  * none in the process, so links survive restarts and work the same on every instance over one S3 backend.
  *

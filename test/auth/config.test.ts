@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from '../helpers/suites.js';
-import { anonymousWarning, protectedModeProblem } from '../../src/auth/protected.js';
+import { anonymousWarning, protectedModeProblem } from '../../src/config/protected.js';
 import { hashSecret } from '../../src/auth/keys.js';
 import { ConfigError, loadConfig, redactedConfig } from '../../src/config/load.js';
 import { tempDir } from '../helpers/server.js';

@@ -1,5 +1,5 @@
 /**
- * The authorization table (issue 4): every tutorial and v1 route × {no key, wrong secret, a key without
+ * The authorization table: every tutorial and v1 route × {no key, wrong secret, a key without
  * the action, a key for another bucket, a good key}, through a real server, on every store. The good key
  * holds exactly what the route needs, so the refusals also show that nothing more is needed; the good call
  * comes last and succeeds, so the refused calls changed nothing it depends on.

@@ -42,6 +42,17 @@ describe('request size limits (defaults)', () => {
     assert.equal(body.error.requestId, res.headers['x-request-id']);
   });
 
+  it('answers 414 and 431 as JSON on share links, the face that owns /s/', async () => {
+    const res = await request(`${server.url}/s/${'t'.repeat(9 * KiB)}`);
+    assert.equal(res.statusCode, 414);
+    assert.match(String(res.headers['content-type']), /^application\/json/);
+    assert.equal(((await res.body.json()) as { error: { code: string } }).error.code, 'UriTooLong');
+
+    const raw = await rawRequest(server.url, '/s/some-token', `X-Padding: ${'a'.repeat(17 * KiB)}\r\n`);
+    assert.equal(raw.status, 431);
+    assert.equal((JSON.parse(raw.body) as { error: { code: string } }).error.code, 'RequestHeaderFieldsTooLarge');
+  });
+
   it('lets a target just under the limit through', async () => {
     const res = await request(`${server.url}/v1/buckets/no-such-bucket/objects?prefix=${'p'.repeat(7 * KiB)}`);
     assert.equal(res.statusCode, 404);

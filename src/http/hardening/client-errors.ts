@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { LimitSettings } from '../../config/network.js';
 import type { ErrorCode } from '../../errors/codes.js';
-import { rawErrorResponse } from './face.js';
+import type { FaceShapes } from '../face-shapes.js';
 
 interface ParserError extends Error {
   code?: string;
@@ -49,12 +49,12 @@ function refusalOf(err: ParserError, limits: LimitSettings): Refusal {
 }
 
 /** Fastify's clientErrorHandler option: like its default, but in our error shapes and with our limits in the text. */
-export function clientErrorHandler(limits: LimitSettings, logger: Logger) {
+export function clientErrorHandler(limits: LimitSettings, logger: Logger, faces: FaceShapes) {
   return (err: ParserError, socket: Socket): void => {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     const refusal = refusalOf(err, limits);
     logger.info({ code: refusal.code, parserCode: err.code, remoteAddress: socket.remoteAddress }, refusal.message);
-    if (socket.writable) socket.write(rawErrorResponse(refusal.code, refusal.message, refusal.target));
+    if (socket.writable) socket.write(faces.rawResponse(refusal.code, refusal.message, refusal.target));
     socket.destroy();
   };
 }

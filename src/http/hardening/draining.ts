@@ -6,9 +6,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { ServiceError } from '../../errors/codes.js';
-import { sendFaceError } from './face.js';
+import type { FaceShapes } from '../face-shapes.js';
 
-export function refuseWhileDraining(app: FastifyInstance): void {
+export function refuseWhileDraining(app: FastifyInstance, faces: FaceShapes): void {
   let draining = false;
   app.addHook('preClose', (done) => {
     draining = true;
@@ -17,6 +17,6 @@ export function refuseWhileDraining(app: FastifyInstance): void {
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     if (!draining) return done();
     reply.header('connection', 'close');
-    sendFaceError(new ServiceError('ServiceUnavailable', 'The service is shutting down; try again shortly.'), request, reply);
+    faces.send(new ServiceError('ServiceUnavailable', 'The service is shutting down; try again shortly.'), request, reply);
   });
 }

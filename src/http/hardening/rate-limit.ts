@@ -10,7 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimitSettings } from '../../config/network.js';
 import { ServiceError } from '../../errors/codes.js';
-import { sendFaceError } from './face.js';
+import type { FaceShapes } from '../face-shapes.js';
 
 /** Routes a load balancer or orchestrator polls: limiting them would take a healthy instance out. */
 const EXEMPT_ROUTES = new Set(['/healthz', '/readyz']);
@@ -46,7 +46,7 @@ export function keyCounter(request: FastifyRequest): string | undefined {
 }
 
 /** A hook counting the requests `who` names (an address, a key); undefined: not counted here. */
-function limiter(check: Check, settings: RateLimitSettings, who: (request: FastifyRequest) => string | undefined) {
+function limiter(check: Check, settings: RateLimitSettings, faces: FaceShapes, who: (request: FastifyRequest) => string | undefined) {
   const window = `${settings.windowMs / 1000} s`;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const caller = who(request);
@@ -55,25 +55,25 @@ function limiter(check: Check, settings: RateLimitSettings, who: (request: Fasti
     if (result.isAllowed || !result.isExceeded) return;
     reply.header('retry-after', String(result.ttlInSeconds));
     const message = `Too many requests ${caller}: the limit is ${result.max} per ${window}. Retry in ${result.ttlInSeconds} s.`;
-    return sendFaceError(new ServiceError('TooManyRequests', message), request, reply);
+    return faces.send(new ServiceError('TooManyRequests', message), request, reply);
   };
 }
 
 /** Call on the root instance before the authentication hook and the routes. */
-export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<void> {
+export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings, faces: FaceShapes): Promise<void> {
   if (settings.perAddress === 0 && settings.perKey === 0) return;
   await app.register(rateLimit, { global: false, cache: COUNTERS });
   const timeWindow = settings.windowMs;
   if (settings.perAddress > 0) {
     const check = app.createRateLimit({ keyGenerator: addressCounter, max: settings.perAddress, timeWindow });
     const fromAddress = (r: FastifyRequest) => (isLoopbackClient(r.ip) ? undefined : `from ${r.ip}`);
-    app.addHook('onRequest', limiter(check, settings, fromAddress));
+    app.addHook('onRequest', limiter(check, settings, faces, fromAddress));
   }
   if (settings.perKey > 0) {
     const check = app.createRateLimit({ keyGenerator: (request) => keyCounter(request) ?? '', max: settings.perKey, timeWindow });
     // after authentication (an onRequest hook) has named the key, before the body is read or validated;
     // anonymous requests are left to the address limit
     const withKey = (r: FastifyRequest) => (r.principal ? `with access key ${r.principal.keyId}` : undefined);
-    app.addHook('preValidation', limiter(check, settings, withKey));
+    app.addHook('preValidation', limiter(check, settings, faces, withKey));
   }
 }

@@ -7,6 +7,7 @@ import type https from 'node:https';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import { loadTlsPair, logCertificate, tlsFilesOf } from '../tls.js';
+import type { FaceShapes } from '../face-shapes.js';
 import { clientErrorHandler } from './client-errors.js';
 
 export interface NodeServerOptions {
@@ -24,7 +25,7 @@ export interface NodeServerOptions {
  * Spread into Fastify's options. Reads and checks the TLS pair now, so that a bad one stops the start.
  * (With `https` set Fastify builds an https.Server; its type stays http.Server, which it is compatible with.)
  */
-export function nodeServerOptions(config: Config, logger: Logger): NodeServerOptions {
+export function nodeServerOptions(config: Config, logger: Logger, faces: FaceShapes): NodeServerOptions {
   const { limits } = config;
   const server: http.ServerOptions = {
     maxHeaderSize: limits.maxHeaderSize,
@@ -47,6 +48,6 @@ export function nodeServerOptions(config: Config, logger: Logger): NodeServerOpt
     // no deadline on a whole request: a large upload takes as long as it needs while it moves (slow-clients.ts)
     requestTimeout: 0,
     ...(config.trustProxy.length > 0 ? { trustProxy: [...config.trustProxy] } : {}),
-    clientErrorHandler: clientErrorHandler(limits, logger),
+    clientErrorHandler: clientErrorHandler(limits, logger, faces),
   };
 }

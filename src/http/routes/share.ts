@@ -20,35 +20,31 @@ import { LinkRepository } from '../../links/repository.js';
 import { LinkService } from '../../links/service.js';
 import { LinkSweeper } from '../../links/sweep.js';
 import { SystemArea, systemBucketFor } from '../../links/system-area.js';
+import { SHARE_PREFIX, type ShareLinks } from '../../links/share-links.js';
 import { redactedToken } from '../../links/tokens.js';
 import type { ObjectStore } from '../../storage/types.js';
 import { acceptRawBodies } from '../body.js';
 import { sendJsonError } from '../errors.js';
+import type { FaceShape } from '../face-shapes.js';
+import { ReadHeaders, ReadQuery, WriteHeaders } from '../objects/headers.js';
+import { storeRequestBody } from '../objects/receive.js';
+import { readContext, sendObject, sendObjectHead } from '../objects/send.js';
+import { objectJson } from '../objects/views.js';
 import { requestSignal } from '../request-signal.js';
-import { allowOnly } from './methods.js';
-import { ReadHeaders, ReadQuery, readContext, sendObject, sendObjectHead } from './v1/objects-read.js';
-import { storeRequestBody, WriteHeaders } from './v1/objects-write.js';
-import { objectJson } from './v1/resources.js';
-
-export interface ShareLinks {
-  service: LinkService;
-  /** Base of the URLs handed out; undefined: the origin each creating request came to. */
-  publicUrl: string | undefined;
-  /** Removes ended links' records, on its timer from the app's start to its close. */
-  sweeper: LinkSweeper;
-}
+import { allowOnly } from '../methods.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Set by registerShareLinks; the v1 link routes use it. */
+    /** Set by registerShareLinks, for tests that drive the sweep; the faces are given it as an option. */
     shareLinks?: ShareLinks;
   }
 }
 
-export const SHARE_PREFIX = '/s/';
-
 /** The token is the rest of the path: anything else under /s/ is a wrong token, never a 404 that logs the URL. */
 const TokenParams = Type.Object({ '*': Type.String() });
+
+/** Share links answer errors in v1's JSON shape, also where the defences before routing answer. */
+export const SHARE_FACE: FaceShape = { prefix: SHARE_PREFIX.replace(/\/$/, ''), shape: 'json' };
 
 /** Fastify's request log line, with the URL's token reduced to the link id. */
 function redactedRequest(request: FastifyRequest) {
@@ -116,11 +112,14 @@ async function shareRoutes(fastify: FastifyInstance, { service, store, maxObject
 }
 
 /**
- * Sets up share links on the app: the service over the system bucket, the /s/ routes, `app.shareLinks`
- * for the v1 routes, and the sweep of ended links while the app runs. Returns the store every face must be
- * given: the same without the system bucket.
+ * Sets up share links on the app: the service over the system bucket, the /s/ routes, and the sweep of
+ * ended links while the app runs. Returns the store every face must be given (the same without the system
+ * bucket) and the links, for the v1 routes that manage them.
  */
-export async function registerShareLinks(app: FastifyInstance, { config, store }: { config: Config; store: ObjectStore }): Promise<ObjectStore> {
+export async function registerShareLinks(
+  app: FastifyInstance,
+  { config, store }: { config: Config; store: ObjectStore },
+): Promise<{ store: ObjectStore; shareLinks: ShareLinks }> {
   const systemBucket = systemBucketFor(store, config.links.systemBucket);
   const area = new SystemArea(store, systemBucket);
   const service = new LinkService(area);
@@ -128,7 +127,8 @@ export async function registerShareLinks(app: FastifyInstance, { config, store }
   app.addHook('onReady', async () => sweeper.start());
   app.addHook('onClose', async () => sweeper.stop()); // before the store closes (server.ts closes it after the app)
   const faces = hideSystemBucket(store, systemBucket);
-  app.decorate('shareLinks', { service, publicUrl: config.links.publicUrl, sweeper });
+  const shareLinks: ShareLinks = { service, publicUrl: config.links.publicUrl, sweeper };
+  app.decorate('shareLinks', shareLinks);
   await app.register(shareRoutes, { service, store: faces, maxObjectSize: config.maxObjectSize });
-  return faces;
+  return { store: faces, shareLinks };
 }

@@ -1,5 +1,5 @@
 /**
- * The tutorial-compatible API (DESIGN.md §1.1): the seven routes of the "Amazon S3 Object Service"
+ * The tutorial-compatible API: the seven routes of the "Amazon S3 Object Service"
  * tutorial under /amazons3/imageStore, with its bodies and JSON shapes kept and its defects fixed:
  * bodies stream byte-for-byte, the stored Content-Type is served by default, keys may contain "/",
  * and errors carry their real status with the message as text/plain.
@@ -13,10 +13,15 @@ import { assertBucketName, assertObjectKey } from '../../storage/names.js';
 import type { ObjectStore, ObjectSummary } from '../../storage/types.js';
 import { acceptRawBodies, declaredLength, limitedBody } from '../body.js';
 import { notFound, sendTextError } from '../errors.js';
+import type { FaceShape } from '../face-shapes.js';
 import { isMediaType, storedObjectHeaders } from '../media-type.js';
+import { keptHeaders } from '../objects/metadata.js';
 import { requestSignal } from '../request-signal.js';
-import { allowOnly } from './methods.js';
-import { keptHeaders } from './v1/metadata.js';
+import { allowOnly } from '../methods.js';
+
+/** Where the tutorial's API is served; its errors are plain text, as the tutorial's were. */
+export const TUTORIAL_PREFIX = '/amazons3/imageStore';
+export const TUTORIAL_FACE: FaceShape = { prefix: TUTORIAL_PREFIX, shape: 'text' };
 
 export interface TutorialOptions {
   store: ObjectStore;

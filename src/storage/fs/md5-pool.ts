@@ -1,6 +1,6 @@
 /**
  * MD5 off the event loop. MD5 runs ~760 MB/s on one core here, so hashing a large upload on the main thread
- * capped it at about half of what the disk takes (DESIGN.md §7). Instead one shared worker thread
+ * capped it at about half of what the disk takes. Instead one shared worker thread
  * (md5-worker.ts) hashes each new blob file by reading it back from the page cache, following the writer:
  * the main thread only says how far the file is written. So the writer never waits for the hash (it may run
  * ahead, holding no memory for it), and the final hashing overlaps the fdatasync.

@@ -5,7 +5,8 @@ import { Type } from 'typebox';
 import { assertAllowed } from '../../../auth/authorize.js';
 import { ServiceError } from '../../../errors/codes.js';
 import { requestSignal } from '../../request-signal.js';
-import { checkedObject, objectJson } from './resources.js';
+import { objectJson } from '../../objects/views.js';
+import { checkedObject } from './resources.js';
 import { BucketName, errorResponses, ObjectInfo } from './schemas.js';
 import type { V1Options } from './types.js';
 

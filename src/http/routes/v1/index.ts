@@ -1,10 +1,11 @@
 /**
- * The REST API v1 (DESIGN.md §1.2, docs/api-v1.md): JSON over HTTP under /v1, every route with a schema
+ * The REST API v1 (docs/api-v1.md): JSON over HTTP under /v1, every route with a schema
  * (and so in the OpenAPI document), every error in one JSON shape with the request id.
  */
 import type { FastifyInstance } from 'fastify';
 import { notFound, sendJsonError } from '../../errors.js';
-import { allowOnly } from '../methods.js';
+import type { FaceShape } from '../../face-shapes.js';
+import { allowOnly } from '../../methods.js';
 import { bucketRoutes } from './buckets.js';
 import { copyRoutes } from './copy.js';
 import { linkRoutes } from './links.js';
@@ -19,13 +20,12 @@ export type { V1Options } from './types.js';
 
 export const V1_PREFIX = '/v1';
 
-export function isV1(url: string): boolean {
-  return url === V1_PREFIX || url.startsWith(`${V1_PREFIX}/`) || url.startsWith(`${V1_PREFIX}?`);
-}
+/** Errors under /v1 are JSON, also where the defences before routing answer. */
+export const V1_FACE: FaceShape = { prefix: V1_PREFIX, shape: 'json' };
 
-export async function v1Routes(app: FastifyInstance, { store, maxObjectSize }: V1Options): Promise<void> {
+export async function v1Routes(app: FastifyInstance, { store, maxObjectSize, shareLinks }: V1Options): Promise<void> {
   // only our own options go down: the register options (prefix...) must not apply twice
-  const opts: V1Options = { store, maxObjectSize };
+  const opts: V1Options = { store, maxObjectSize, shareLinks };
   app.addSchema(ErrorBody);
   app.setErrorHandler(sendJsonError);
   app.setNotFoundHandler((request, reply) =>
@@ -38,7 +38,7 @@ export async function v1Routes(app: FastifyInstance, { store, maxObjectSize }: V
   await app.register(objectWriteRoutes, opts); // its own scope: raw bodies, no JSON parser
   await app.register(objectDeleteRoutes, opts);
   await app.register(copyRoutes, opts);
-  await app.register(linkRoutes, opts); // needs app.shareLinks (registerShareLinks in app.ts)
+  await app.register(linkRoutes, opts);
 
   // 405 with Allow for the other methods (schema-less, so left out of the OpenAPI document)
   allowOnly(app, '/buckets', ['GET']);

@@ -10,10 +10,10 @@ import { type Action, assertAllowed } from '../../../auth/authorize.js';
 import { isServiceError, ServiceError } from '../../../errors/codes.js';
 import { type LinkKind, type LinkRecord, stateOf } from '../../../links/record.js';
 import { noSuchLink, type LinkService } from '../../../links/service.js';
+import { SHARE_PREFIX, type ShareLinks } from '../../../links/share-links.js';
 import { checkedDateTime } from '../../dates.js';
 import { requestSignal } from '../../request-signal.js';
-import { allowOnly } from '../methods.js';
-import { SHARE_PREFIX, type ShareLinks } from '../share.js';
+import { allowOnly } from '../../methods.js';
 import { CreatedLink, CreateLinkBody, DEFAULT_LINK_PAGE, LinkInfo, LinkList, LinkParams, ListLinksQuery } from './links-schemas.js';
 import { checkedBucket, checkedObject } from './resources.js';
 import { errorResponses, NoBody } from './schemas.js';
@@ -80,9 +80,7 @@ function linkUrl(shareLinks: ShareLinks, request: FastifyRequest, token: string)
   return `${base.replace(/\/+$/, '')}${SHARE_PREFIX}${token}`;
 }
 
-export async function linkRoutes(fastify: FastifyInstance, { store }: V1Options): Promise<void> {
-  const shareLinks = fastify.shareLinks;
-  if (!shareLinks) throw new Error('linkRoutes: call registerShareLinks (src/http/routes/share.ts) first');
+export async function linkRoutes(fastify: FastifyInstance, { store, shareLinks }: V1Options): Promise<void> {
   const { service } = shareLinks;
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,6 +1,6 @@
-/** Names from the request, checked once (storage/names.ts), and the JSON views of store results. */
+/** Names from the request, checked once (storage/names.ts), and the JSON view of a bucket. */
 import { assertBucketName, assertObjectKey } from '../../../storage/names.js';
-import type { BucketInfo, ObjectMeta } from '../../../storage/types.js';
+import type { BucketInfo } from '../../../storage/types.js';
 
 export function checkedBucket(params: { bucket: string }): string {
   assertBucketName(params.bucket);
@@ -15,8 +15,4 @@ export function checkedObject(params: { bucket: string; '*': string }): { bucket
 
 export function bucketJson(info: BucketInfo) {
   return { name: info.name, creationDate: info.creationDate.toISOString() };
-}
-
-export function objectJson(bucket: string, meta: ObjectMeta) {
-  return { bucket, key: meta.key, size: meta.size, etag: meta.etag, lastModified: meta.lastModified.toISOString() };
 }

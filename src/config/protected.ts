@@ -1,5 +1,5 @@
 /**
- * Protected mode (DESIGN.md §4): without access keys the service listens on loopback only; beyond it, it
+ * Protected mode: without access keys the service listens on loopback only; beyond it, it
  * refuses to start unless allowAnonymous says that anyone who can reach it may do anything, and then warns.
  */
 import { isIP } from 'node:net';

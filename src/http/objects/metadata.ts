@@ -3,7 +3,7 @@
  * rules so that both stores accept the same uploads, and user metadata out again on download.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { ServiceError } from '../../../errors/codes.js';
+import { ServiceError } from '../../errors/codes.js';
 
 const META_PREFIX = 'x-amz-meta-';
 /** S3's limit on user metadata, names and values together: larger sets would fail on an s3 store anyway. */

@@ -1,0 +1,141 @@
+/**
+ * Sending an object: GET and HEAD with Range (206/416), conditionals (304/412), `?download`, the kept
+ * headers and user metadata. HEAD never opens the body; GET asks the store for the object and checks the
+ * conditionals against what it got, so the validators and the bytes always belong to the same version.
+ */
+import type { FastifyReply } from 'fastify';
+import { isServiceError, ServiceError } from '../../errors/codes.js';
+import type { ByteRange, GetObjectResult, ObjectMeta, ObjectStore } from '../../storage/types.js';
+import { storedObjectHeaders } from '../media-type.js';
+import { type ConditionalHeaders, evaluatePreconditions, rangeStillApplies } from './conditionals.js';
+import { attachment, downloadName } from './disposition.js';
+import { metadataHeaders } from './metadata.js';
+import { type ByteSpan, contentRange, isSuffix, parseRange, type RangeRequest, resolveRange, unsatisfiedRange } from './range.js';
+
+export interface ReadContext {
+  key: string;
+  download: string | undefined;
+  range: string | undefined;
+  conditions: ConditionalHeaders;
+}
+
+export function readContext(key: string, download: string | undefined, headers: ConditionalHeaders & { range?: string | undefined }): ReadContext {
+  return { key, download, range: headers.range, conditions: headers };
+}
+
+function objectHeaders(meta: ObjectMeta, ctx: ReadContext): Record<string, string | number> {
+  const headers = storedObjectHeaders(meta);
+  headers['accept-ranges'] = 'bytes';
+  Object.assign(headers, metadataHeaders(meta.metadata));
+  if (ctx.download !== undefined) headers['content-disposition'] = attachment(downloadName(ctx.key, ctx.download));
+  return headers;
+}
+
+/** Status and headers of a 200, or of a 206 when a span is served. */
+function answerWith(reply: FastifyReply, headers: Record<string, string | number>, size: number, span: ByteSpan | undefined): FastifyReply {
+  if (span) {
+    reply.code(206);
+    headers['content-range'] = contentRange(span, size);
+    headers['content-length'] = span.end - span.start + 1;
+  }
+  return reply.headers(headers);
+}
+
+/** 304 carries the validators (and Cache-Control), never a body. */
+function notModified(reply: FastifyReply, meta: ObjectMeta): FastifyReply {
+  reply.code(304).headers({ etag: meta.etag, 'last-modified': meta.lastModified.toUTCString() });
+  if (meta.cacheControl) reply.header('cache-control', meta.cacheControl);
+  return reply.send();
+}
+
+/** The finished 304, or a thrown 412, when the preconditions answer instead of the object; else undefined. */
+function preconditionAnswer(reply: FastifyReply, meta: ObjectMeta, ctx: ReadContext): FastifyReply | undefined {
+  switch (evaluatePreconditions(ctx.conditions, meta)) {
+    case 'proceed':
+      return undefined;
+    case 'not-modified':
+      return notModified(reply, meta);
+    case 'failed':
+      throw new ServiceError('PreconditionFailed', 'The object does not meet the conditions of If-Match or If-Unmodified-Since.');
+  }
+}
+
+/** A range that selects no byte: the preconditions still come first (RFC 9110 §13.2.2), then 416. */
+function unsatisfiable(reply: FastifyReply, meta: ObjectMeta, ctx: ReadContext): FastifyReply {
+  const answered = preconditionAnswer(reply, meta, ctx);
+  if (answered) return answered;
+  reply.header('content-range', unsatisfiedRange(meta.size));
+  throw new ServiceError('InvalidRange', `The requested range is not satisfiable: the object has ${meta.size} bytes.`);
+}
+
+/** The Range header when it applies: parsed, and not voided by If-Range. */
+function requestedRange(ctx: ReadContext, meta: ObjectMeta): RangeRequest | undefined {
+  const parsed = parseRange(ctx.range);
+  return parsed && rangeStillApplies(ctx.conditions, meta) ? parsed : undefined;
+}
+
+export type Where = { bucket: string; key: string; signal: AbortSignal };
+
+/** Asks the store for a span; when it starts past the end, learns the size for the 416. */
+async function getSpan(store: ObjectStore, where: Where, span: ByteRange, reply: FastifyReply, ctx: ReadContext) {
+  try {
+    return await store.getObject({ ...where, range: span });
+  } catch (err) {
+    if (!(isServiceError(err) && err.code === 'InvalidRange')) throw err;
+    return unsatisfiable(reply, await store.headObject(where.bucket, where.key, { signal: where.signal }), ctx);
+  }
+}
+
+/** The object (whole or the requested span) from the store, or the finished reply when there is nothing to send. */
+async function fetchObject(store: ObjectStore, where: Where, reply: FastifyReply, ctx: ReadContext): Promise<GetObjectResult | FastifyReply> {
+  const parsed = parseRange(ctx.range);
+  if (parsed === undefined) return store.getObject(where);
+  if (!isSuffix(parsed) && ctx.conditions['if-range'] === undefined) return getSpan(store, where, parsed, reply, ctx);
+  // a suffix range needs the size, and If-Range the validators, before the bytes can be asked for
+  const known = await store.headObject(where.bucket, where.key, { signal: where.signal });
+  const range = requestedRange(ctx, known);
+  if (range === undefined) return store.getObject(where);
+  const span = resolveRange(range, known.size);
+  if (span === undefined) return unsatisfiable(reply, known, ctx);
+  const result = await getSpan(store, where, span, reply, ctx);
+  if (!('meta' in result) || result.meta.etag === known.etag) return result;
+  // replaced since the head: the span may not fit the new object, so serve it whole (RFC 9110 §14.2 allows it)
+  result.body.destroy();
+  return store.getObject(where);
+}
+
+/**
+ * Answers a GET of the object at `where` (the v1 route's and a share link's). `beforeBody` runs once the
+ * bytes are about to be sent, every precondition passed (a share link counts its use there); what it
+ * throws is the answer instead.
+ */
+export async function sendObject(store: ObjectStore, where: Where, reply: FastifyReply, ctx: ReadContext, beforeBody?: () => Promise<void>): Promise<FastifyReply> {
+  const fetched = await fetchObject(store, where, reply, ctx);
+  if (!('meta' in fetched)) return fetched;
+  const { meta, body, range } = fetched;
+  // checked on what the store returned, so that the validators and the bytes are of one version
+  let answered: FastifyReply | undefined;
+  try {
+    answered = preconditionAnswer(reply, meta, ctx);
+    if (!answered) await beforeBody?.();
+  } catch (err) {
+    body.destroy();
+    throw err;
+  }
+  if (answered) {
+    body.destroy();
+    return answered;
+  }
+  return answerWith(reply, objectHeaders(meta, ctx), meta.size, range).send(fetched.bytes ?? body);
+}
+
+/** Answers a HEAD of the object at `where`: the headers a GET would have, without opening the body. */
+export async function sendObjectHead(store: ObjectStore, where: Where, reply: FastifyReply, ctx: ReadContext): Promise<FastifyReply> {
+  const meta = await store.headObject(where.bucket, where.key, { signal: where.signal });
+  const answered = preconditionAnswer(reply, meta, ctx);
+  if (answered) return answered;
+  const range = requestedRange(ctx, meta);
+  const span = range && resolveRange(range, meta.size);
+  if (range && span === undefined) return unsatisfiable(reply, meta, ctx);
+  return answerWith(reply, objectHeaders(meta, ctx), meta.size, span).send();
+}

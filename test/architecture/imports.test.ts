@@ -1,0 +1,88 @@
+/**
+ * The import rule: arrows point down. Faces (the tutorial API, v1, share links, health) translate HTTP to
+ * calls below them and never import one another; only the app that puts them together imports them;
+ * storage/ sees only itself and errors/, config/ only itself, errors/ and storage/ (for the stores'
+ * defaults), errors/ nothing. Read from the sources, so a new import that breaks the rule fails here.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from '../helpers/suites.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const SRC = join(ROOT, 'src');
+
+/** Every .ts file below src/, as a path relative to the repository ("src/app.ts"). */
+function sources(dir = SRC): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return entry.name.endsWith('.ts') ? [relative(ROOT, path)] : [];
+  });
+}
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s(?:[^'";]*?\sfrom\s)?'([^']+)'|import\('([^']+)'\)/g;
+
+/** The project files `file` imports (static, re-exports and dynamic), as repository-relative .ts paths. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const found: string[] = [];
+  for (const match of text.matchAll(IMPORT)) {
+    const target = match[1] ?? match[2];
+    if (!target?.startsWith('.')) continue; // packages and node: builtins
+    found.push(relative(ROOT, resolve(ROOT, dirname(file), target)).replace(/\.js$/, '.ts'));
+  }
+  return found;
+}
+
+/** The face a file belongs to, or undefined. */
+function faceOf(file: string): string | undefined {
+  if (file.startsWith('src/http/routes/v1/')) return 'v1';
+  const single = /^src\/http\/routes\/([^/]+)\.ts$/.exec(file);
+  return single?.[1];
+}
+
+const under = (file: string, ...dirs: string[]) => dirs.some((dir) => file.startsWith(`src/${dir}/`));
+
+/** What `file` may not import, in words, or undefined when the import is allowed. */
+function broken(file: string, target: string): string | undefined {
+  const from = faceOf(file);
+  const to = faceOf(target);
+  if (to !== undefined && from !== undefined && from !== to) return `the ${from} face imports the ${to} face`;
+  if (to !== undefined && from === undefined && file !== 'src/app.ts') return 'only the app puts the faces together';
+  if (under(file, 'errors') && !under(target, 'errors')) return 'errors/ imports only itself';
+  if (under(file, 'storage') && !under(target, 'storage', 'errors')) return 'storage/ imports only itself and errors/';
+  if (under(file, 'config') && !under(target, 'config', 'errors', 'storage')) return 'config/ imports only itself, errors/ and storage/';
+  return undefined;
+}
+
+describe('the import rule', () => {
+  const files = sources();
+
+  it('reads the whole source tree and resolves every import to a file of it', () => {
+    assert.ok(files.length > 100, `source files found (${files.length})`);
+    const known = new Set(files);
+    const unresolved = files.flatMap((file) => importsOf(file).filter((t) => !known.has(t)).map((t) => `${file} → ${t}`));
+    assert.deepEqual(unresolved, []);
+    assert.ok(files.some((file) => importsOf(file).includes('src/http/routes/v1/index.ts')), 'the app imports v1 (the parser sees imports)');
+  });
+
+  it('keeps every arrow pointing down', () => {
+    const breaks = files.flatMap((file) =>
+      importsOf(file).flatMap((target) => {
+        const why = broken(file, target);
+        return why ? [`${file} → ${target}: ${why}`] : [];
+      }),
+    );
+    assert.deepEqual(breaks, []);
+  });
+
+  it('tells a broken rule apart from a kept one', () => {
+    assert.match(broken('src/http/routes/share.ts', 'src/http/routes/v1/objects-read.ts') ?? '', /share face imports the v1 face/);
+    assert.match(broken('src/config/auth.ts', 'src/auth/keys.ts') ?? '', /config/);
+    assert.match(broken('src/storage/fs/store.ts', 'src/http/body.ts') ?? '', /storage/);
+    assert.equal(broken('src/http/routes/v1/links.ts', 'src/http/routes/v1/schemas.ts'), undefined);
+    assert.equal(broken('src/http/routes/share.ts', 'src/http/objects/send.ts'), undefined);
+  });
+});
