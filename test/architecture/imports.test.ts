@@ -5,22 +5,10 @@
  * defaults), errors/ nothing. Read from the sources, so a new import that breaks the rule fails here.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoFiles, ROOT } from '../helpers/repo.js';
 import { describe, it } from '../helpers/suites.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const SRC = join(ROOT, 'src');
-
-/** Every .ts file below src/, as a path relative to the repository ("src/app.ts"). */
-function sources(dir = SRC): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return entry.name.endsWith('.ts') ? [relative(ROOT, path)] : [];
-  });
-}
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s(?:[^'";]*?\sfrom\s)?'([^']+)'|import\('([^']+)'\)/g;
 
@@ -58,7 +46,7 @@ function broken(file: string, target: string): string | undefined {
 }
 
 describe('the import rule', () => {
-  const files = sources();
+  const files = repoFiles('src', /\.ts$/);
 
   it('reads the whole source tree and resolves every import to a file of it', () => {
     assert.ok(files.length > 100, `source files found (${files.length})`);

@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import semver from 'semver';
+import { ROOT } from '../helpers/repo.js';
 import { describe, it } from '../helpers/suites.js';
 
 interface LockEntry {
@@ -12,9 +14,8 @@ interface LockEntry {
   engines?: { node?: string } | string[];
 }
 
-const root = new URL('../../../', import.meta.url);
-const ours = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { engines: { node: string } }).engines.node;
-const lock = JSON.parse(readFileSync(new URL('package-lock.json', root), 'utf8')) as { packages: Record<string, LockEntry> };
+const ours = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
 
 describe('supported Node versions', () => {
   it('include the tested lines and the one running the tests', () => {

@@ -12,7 +12,8 @@ import { spawnServer, type ChildServer } from '../helpers/child-server.js';
 import { after, before, describe, it } from '../helpers/suites.js';
 import { fillFrom, mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 import { call, objectPath } from '../http/v1-support.js';
-import { assertNoRoom, FLOOR, MIB, mountProblem, RESERVE, TMPFS_MIB, until, untilReserve } from './disk-support.js';
+import { assertNoRoom, FLOOR, MIB, mountProblem, RESERVE, TMPFS_MIB, untilReserve } from './disk-support.js';
+import { until } from '../helpers/until.js';
 
 const skip = await mountProblem();
 const BUCKET = 'photos';

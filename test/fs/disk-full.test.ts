@@ -16,7 +16,8 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { after, before, describe, it } from '../helpers/suites.js';
 import { fillFrom, mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 import { call, objectPath } from '../http/v1-support.js';
-import { assertNoRoom, blobFiles, FLOOR, MIB, mountProblem, putStreamed, RESERVE, TMPFS_MIB, until, untilReserve } from './disk-support.js';
+import { assertNoRoom, blobFiles, FLOOR, MIB, mountProblem, putStreamed, RESERVE, TMPFS_MIB, untilReserve } from './disk-support.js';
+import { until } from '../helpers/until.js';
 
 const skip = await mountProblem();
 const BUCKET = 'photos';

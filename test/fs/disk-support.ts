@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { mountTmpfs } from '../helpers/tmpfs.js';
+import { until } from '../helpers/until.js';
 import type { Answer } from '../http/v1-support.js';
 
 export const MIB = 1024 ** 2;
@@ -26,13 +27,6 @@ export async function mountProblem(): Promise<string | false> {
   return false;
 }
 
-/** Polls `check` until it returns true; fails with `what` after `timeoutMs` (generous: the machine is shared). */
-export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  for (const started = Date.now(); !(await check()); ) {
-    if (Date.now() - started > timeoutMs) assert.fail(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** The size of the reserve file in `dataDir`, 0 when there is none. */
 export async function reserveSize(dataDir: string): Promise<number> {
@@ -42,8 +36,8 @@ export async function reserveSize(dataDir: string): Promise<number> {
   );
 }
 
-export function untilReserve(dataDir: string): Promise<void> {
-  return until('the reserve file is written', async () => (await reserveSize(dataDir)) === RESERVE);
+export async function untilReserve(dataDir: string): Promise<void> {
+  await until('the reserve file is written', async () => (await reserveSize(dataDir)) === RESERVE);
 }
 
 /** Blob files on disk: a refused write must leave none behind. */

@@ -12,7 +12,8 @@ import { openFsStore } from '../../src/storage/fs/index.js';
 import { defaultMinFree } from '../../src/storage/fs/space.js';
 import { scrape, total } from '../helpers/metrics.js';
 import { startServer, tempDir } from '../helpers/server.js';
-import { MIB, reserveSize, until } from './disk-support.js';
+import { MIB, reserveSize } from './disk-support.js';
+import { until } from '../helpers/until.js';
 
 let root: string;
 let n = 0;

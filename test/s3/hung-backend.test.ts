@@ -7,11 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { createS3Store, S3_STORE_DEFAULTS } from '../../src/storage/s3/index.js';
 import { S3_CIRCUIT, type StoreLog } from '../../src/storage/s3/options.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 import { FAKE_BUCKET, FaultServer, type FaultMode } from './fault-server.js';
 
 interface Answer {
@@ -39,15 +39,6 @@ function assertUnavailable(answer: Answer, what: string): void {
 function keptLog(): StoreLog & { lines: string[] } {
   const lines: string[] = [];
   return { lines, info: (_fields, message) => lines.push(message), warn: (_fields, message) => lines.push(message) };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, withinMs: number): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > withinMs) throw new Error(`${what}: not within ${withinMs} ms`);
-    await sleep(50);
-  }
-  return (performance.now() - started) / 1000;
 }
 
 async function startOver(mode: FaultMode, settings: Record<string, unknown> = {}) {

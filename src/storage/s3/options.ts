@@ -1,4 +1,5 @@
 /** The s3 store's settings and their defaults (the config schema takes its defaults from here). */
+
 /** Where a store writes its few log lines (a pino logger fits); storage imports no logging library. */
 export interface StoreLog {
   info(fields: object, message: string): void;
