@@ -40,7 +40,7 @@ async function median(runs: number, fn: () => unknown): Promise<number> {
 async function measureAt(dir: string, count: number): Promise<ListingResult> {
   const dataDir = join(dir, `list-${count}`);
   const setup = await openFsStore({ dataDir, durable: false });
-  await setup.createBucket('bench');
+  await setup.createBucket({ bucket: 'bench' });
   await setup.close();
   const db = MetaDb.open(join(dataDir, 'meta.sqlite'), false, dataDir);
   db.insertUnchecked(rows(count));

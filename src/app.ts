@@ -14,6 +14,7 @@ import { V1_FACE, V1_PREFIX, v1Routes } from './http/routes/v1/index.js';
 import { registerApiDocs } from './http/routes/v1/openapi.js';
 import { Metrics, registerMetrics, watchRequest } from './metrics/index.js';
 import { instrumentStore } from './storage/instrumented.js';
+import { checkedStore } from './core/checked-store.js';
 import type { ObjectStore } from './storage/types.js';
 
 export interface AppDeps {
@@ -61,7 +62,10 @@ export async function buildApp({ config, store: rawStore, logger }: AppDeps): Pr
 
   await registerApiDocs(app); // first: the document is built from the routes registered after it
   // share links keep their state in a system bucket of the store: every face gets the store without it
-  const { store: visible, shareLinks } = await registerShareLinks(app, { config, store });
+  const { store: withoutSystemBucket, shareLinks } = await registerShareLinks(app, { config, store });
+  // names are checked before the metrics see a call (a bad name is the caller's error, not the store's), and
+  // after the share links' own area, whose bucket on fs has a name no caller can give
+  const visible = checkedStore(withoutSystemBucket);
   await app.register(healthRoutes, { store });
   await app.register(tutorialRoutes, { prefix: TUTORIAL_PREFIX, store: visible, maxObjectSize: config.maxObjectSize });
   await app.register(v1Routes, { prefix: V1_PREFIX, store: visible, maxObjectSize: config.maxObjectSize, shareLinks });

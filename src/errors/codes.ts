@@ -9,6 +9,14 @@ export const ERROR_STATUS = {
   InvalidArgument: 400,
   InvalidRequest: 400,
   BadDigest: 400,
+  /** A checksum header that is malformed, or two that disagree. */
+  InvalidDigest: 400,
+  InvalidTag: 400,
+  InvalidPart: 400,
+  InvalidPartOrder: 400,
+  /** A multipart part other than the last is shorter than the minimum part size. */
+  EntityTooSmall: 400,
+  MalformedXML: 400,
   IncompleteBody: 400,
   /** No valid access key on a request that needs one (answered with WWW-Authenticate: Bearer). */
   Unauthorized: 401,
@@ -16,6 +24,8 @@ export const ERROR_STATUS = {
   NoSuchBucket: 404,
   NoSuchKey: 404,
   NotFound: 404,
+  NoSuchUpload: 404,
+  NoSuchTagSet: 404,
   MethodNotAllowed: 405,
   RequestTimeout: 408,
   BucketAlreadyExists: 409,
@@ -28,6 +38,8 @@ export const ERROR_STATUS = {
   TooManyRequests: 429,
   RequestHeaderFieldsTooLarge: 431,
   InternalError: 500,
+  /** An operation or option this store or face does not offer. */
+  NotImplemented: 501,
   ServiceUnavailable: 503,
   /** The store has no room for a write (a full disk); deletes still work and free space. */
   InsufficientStorage: 507,

@@ -5,61 +5,26 @@
  * the share-link service (src/links/service.ts) gets the store itself.
  */
 import { ServiceError } from '../errors/codes.js';
-import type { CopyObjectOptions, GetObjectOptions, ListObjectsOptions, ObjectStore, PutObjectOptions, Signal } from '../storage/types.js';
+import type { ObjectStore } from '../storage/types.js';
+import { wrapStore, type StoreCallOptions } from '../storage/wrap.js';
+
+/** Every bucket an operation's options name. */
+function bucketsOf(opts: StoreCallOptions): string[] {
+  const named: string[] = [];
+  if ('bucket' in opts) named.push(opts.bucket);
+  if ('sourceBucket' in opts) named.push(opts.sourceBucket);
+  return named;
+}
 
 export function hideSystemBucket(store: ObjectStore, systemBucket: string): ObjectStore {
-  const guard = (bucket: string): void => {
-    if (bucket === systemBucket) {
-      throw new ServiceError('AccessDenied', `The bucket "${bucket}" is reserved for the service's own state (share links).`);
+  const hidden = wrapStore(store, (_operation, opts, call) => {
+    if (bucketsOf(opts).includes(systemBucket)) {
+      throw new ServiceError('AccessDenied', `The bucket "${systemBucket}" is reserved for the service's own state (share links).`);
     }
-  };
+    return call();
+  });
   return {
-    kind: store.kind,
-    listBuckets: async (opts?: Signal) => (await store.listBuckets(opts)).filter((b) => b.name !== systemBucket),
-    createBucket: async (bucket: string, opts?: Signal) => {
-      guard(bucket);
-      return store.createBucket(bucket, opts);
-    },
-    headBucket: async (bucket: string, opts?: Signal) => {
-      guard(bucket);
-      return store.headBucket(bucket, opts);
-    },
-    deleteBucket: async (bucket: string, opts?: Signal) => {
-      guard(bucket);
-      return store.deleteBucket(bucket, opts);
-    },
-    putObject: async (opts: PutObjectOptions) => {
-      try {
-        guard(opts.bucket);
-      } catch (err) {
-        opts.body.destroy(); // as a store does when it refuses a write
-        throw err;
-      }
-      return store.putObject(opts);
-    },
-    getObject: async (opts: GetObjectOptions) => {
-      guard(opts.bucket);
-      return store.getObject(opts);
-    },
-    headObject: async (bucket: string, key: string, opts?: Signal) => {
-      guard(bucket);
-      return store.headObject(bucket, key, opts);
-    },
-    deleteObject: async (bucket: string, key: string, opts?: Signal) => {
-      guard(bucket);
-      return store.deleteObject(bucket, key, opts);
-    },
-    copyObject: async (opts: CopyObjectOptions) => {
-      guard(opts.sourceBucket);
-      guard(opts.bucket);
-      return store.copyObject(opts);
-    },
-    listObjects: async (opts: ListObjectsOptions) => {
-      guard(opts.bucket);
-      return store.listObjects(opts);
-    },
-    ping: (opts?: Signal) => store.ping(opts),
-    space: () => store.space?.(),
-    close: () => store.close(),
+    ...hidden,
+    listBuckets: async (opts) => (await store.listBuckets(opts)).filter((b) => b.name !== systemBucket),
   };
 }

@@ -9,6 +9,7 @@
  * list or revoke); this decides only what a token allows.
  */
 import { ServiceError } from '../errors/codes.js';
+import { assertBucketName, assertObjectKey } from '../storage/names.js';
 import { type LinkKind, type LinkRecord, newRevision, refusalOf } from './record.js';
 import { LinkRepository } from './repository.js';
 import { LinkSecret } from './secret.js';
@@ -49,6 +50,8 @@ export class LinkService {
 
   /** The new link and its token: the only time the token is handed out. */
   async create(spec: NewLink): Promise<{ link: LinkRecord; token: string }> {
+    assertBucketName(spec.bucket);
+    assertObjectKey(spec.key);
     const secret = await this.secret.getOrCreate();
     const link: LinkRecord = {
       v: 1,
@@ -76,6 +79,7 @@ export class LinkService {
 
   /** One page of links, of a bucket or of all; records gone missing (a half-made link) are skipped. */
   async list(bucket: string | undefined, limit: number, cursor?: string): Promise<{ links: LinkRecord[]; nextCursor?: string | undefined }> {
+    if (bucket !== undefined) assertBucketName(bucket);
     const page = await this.links.listIds(bucket, limit, cursor);
     const links: LinkRecord[] = [];
     for (let i = 0; i < page.ids.length; i += LIST_READS) {

@@ -99,7 +99,7 @@ export class SystemArea {
   /** Deletes the document; whether it was there (a document already gone is no error: sweeps may race). */
   async delete(key: string): Promise<boolean> {
     try {
-      return await this.store.deleteObject(this.bucket, key);
+      return await this.store.deleteObject({ bucket: this.bucket, key });
     } catch (err) {
       if (isCode(err, 'NoSuchKey', 'NoSuchBucket')) return false;
       throw err;
@@ -121,7 +121,7 @@ export class SystemArea {
 
   private async createBucket(): Promise<void> {
     try {
-      await this.store.createBucket(this.bucket);
+      await this.store.createBucket({ bucket: this.bucket });
     } catch (err) {
       if (!isCode(err, 'BucketAlreadyExists')) throw err; // another instance, or a request of ours, was first
     }

@@ -18,7 +18,10 @@ export interface BucketInfo {
 export interface ObjectMeta {
   key: string;
   size: number;
-  /** Quoted, as S3 sends it: "\"<hex>\"" (MD5 for single-part uploads). */
+  /**
+   * Quoted, as S3 sends it: "\"<hex>\"". The MD5 of a single-part upload made here, but nothing may assume
+   * it: a multipart object's is "<hex>-N", and a backend may use another scheme.
+   */
   etag: string;
   lastModified: Date;
   contentType: string;
@@ -27,6 +30,10 @@ export interface ObjectMeta {
   contentEncoding?: string | undefined;
   /** User metadata, lower-case names without the x-amz-meta- prefix. */
   metadata: Record<string, string>;
+  /** Checksums kept with the object (base64 of the digest), by algorithm; a multipart object's end in `-N`. */
+  checksums?: Checksums | undefined;
+  /** How many parts a multipart object was assembled from (absent for a single-part object). */
+  partsCount?: number | undefined;
 }
 
 export interface ObjectSummary {
@@ -43,35 +50,73 @@ export interface Signal {
   signal?: AbortSignal | undefined;
 }
 
-export interface PutObjectOptions extends Signal {
+export interface BucketOptions extends Signal {
+  bucket: string;
+}
+
+export interface ObjectOptions extends Signal {
   bucket: string;
   key: string;
-  body: Readable;
+}
+
+/** The checksum algorithms S3 clients send (x-amz-checksum-*). */
+export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
+/** Base64 digests by algorithm. */
+export type Checksums = Partial<Record<ChecksumAlgorithm, string>>;
+
+/** What a write says about its body's integrity: digests it must have, and digests to compute and keep. */
+export interface BodyIntegrity {
+  /** Base64 MD5 the body must have: BadDigest and nothing stored otherwise. */
+  contentMd5?: string | undefined;
+  /** Digests the body must have (BadDigest and nothing stored otherwise); each is kept with the object. */
+  checksums?: Checksums | undefined;
+  /** Compute and keep this algorithm's digest even when no value was given. */
+  checksumAlgorithm?: ChecksumAlgorithm | undefined;
+}
+
+/** Object tags: at most 10, keys of 1–128 and values of 0–256 characters. */
+export type Tags = Record<string, string>;
+
+/** The headers an object is stored with, returned with every read. */
+export interface ObjectHeaders {
   contentType?: string | undefined;
   cacheControl?: string | undefined;
   contentDisposition?: string | undefined;
   contentEncoding?: string | undefined;
   metadata?: Record<string, string> | undefined;
-  /** Known length in bytes, when the caller has one (lets stores pick single-part uploads). */
-  contentLength?: number | undefined;
-  /** Base64 MD5 the body must have: BadDigest and nothing stored otherwise. */
-  contentMd5?: string | undefined;
-  /** '*': store only when the key does not exist yet (PreconditionFailed otherwise). */
+}
+
+/** Conditions on the current object of a key, for a write that would replace it. */
+export interface WriteConditions {
+  /** '*': write only when the key does not exist yet (PreconditionFailed otherwise). */
   ifNoneMatch?: '*' | undefined;
-  /** Store only when the current object has this ETag (PreconditionFailed otherwise). */
+  /** Write only when the current object has this ETag (PreconditionFailed otherwise). */
   ifMatch?: string | undefined;
 }
 
-/** An inclusive byte range; `end` omitted means to the end of the object. */
-export interface ByteRange {
-  start: number;
-  end?: number | undefined;
+export interface PutObjectOptions extends ObjectOptions, ObjectHeaders, BodyIntegrity, WriteConditions {
+  body: Readable;
+  /** Known length in bytes, when the caller has one (lets stores pick single-part uploads). */
+  contentLength?: number | undefined;
+  tags?: Tags | undefined;
 }
 
-export interface GetObjectOptions extends Signal {
-  bucket: string;
-  key: string;
+/**
+ * An inclusive byte range: from `start` to `end` (to the end of the object when omitted), or the last
+ * `suffix` bytes (all of them when the object is shorter).
+ */
+export type ByteRange = { start: number; end?: number | undefined } | { suffix: number };
+
+/** The condition of an If-Range: serve the range only while the object is still this version. */
+export type RangeCondition = { etag: string } | { lastModified: Date };
+
+export interface GetObjectOptions extends ObjectOptions {
   range?: ByteRange | undefined;
+  /** When the object no longer matches, the whole object is served instead of the range. */
+  rangeIf?: RangeCondition | undefined;
+  /** One part of a multipart object (1-based); a single-part object has only part 1. */
+  partNumber?: number | undefined;
 }
 
 export interface GetObjectResult {
@@ -82,19 +127,33 @@ export interface GetObjectResult {
    * write them at once instead of piping `body`, which then needs no consuming or destroying.
    */
   bytes?: Buffer | undefined;
-  /** The range actually served (clamped to the object), when one was asked for. */
+  /** The range actually served (clamped to the object), when a range or a part was asked for and served. */
   range?: { start: number; end: number } | undefined;
 }
 
-export interface CopyObjectOptions extends Signal {
-  sourceBucket: string;
-  sourceKey: string;
-  bucket: string;
-  key: string;
+/** Conditions on a copy's source (x-amz-copy-source-if-*): PreconditionFailed when one fails. */
+export interface SourceConditions {
+  ifMatch?: string | undefined;
+  ifNoneMatch?: string | undefined;
+  ifModifiedSince?: Date | undefined;
+  ifUnmodifiedSince?: Date | undefined;
 }
 
-export interface ListObjectsOptions extends Signal {
-  bucket: string;
+export interface CopyObjectOptions extends ObjectOptions, WriteConditions {
+  sourceBucket: string;
+  sourceKey: string;
+  sourceConditions?: SourceConditions | undefined;
+  /** COPY (the default) keeps the source's headers and metadata; REPLACE stores `headers` instead. */
+  metadataDirective?: 'COPY' | 'REPLACE' | undefined;
+  headers?: ObjectHeaders | undefined;
+  /** COPY (the default) keeps the source's tags; REPLACE stores `tags` instead. */
+  taggingDirective?: 'COPY' | 'REPLACE' | undefined;
+  tags?: Tags | undefined;
+  /** Compute and keep this checksum for the copy. */
+  checksumAlgorithm?: ChecksumAlgorithm | undefined;
+}
+
+export interface ListObjectsOptions extends BucketOptions {
   prefix?: string | undefined;
   delimiter?: string | undefined;
   /** List keys strictly after this one (ignored when a continuation token is given). */
@@ -112,6 +171,107 @@ export interface ListObjectsResult {
   nextContinuationToken?: string | undefined;
 }
 
+export interface TaggingOptions extends ObjectOptions {
+  tags: Tags;
+}
+
+// ---- multipart uploads ----
+
+export const MAX_PARTS = 10_000;
+/** Every part but the last must be at least this long (EntityTooSmall otherwise). */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+export interface CreateMultipartOptions extends ObjectOptions, ObjectHeaders {
+  tags?: Tags | undefined;
+  /** Every part must then carry this checksum, and the object keeps their composite. */
+  checksumAlgorithm?: ChecksumAlgorithm | undefined;
+}
+
+export interface UploadOptions extends ObjectOptions {
+  uploadId: string;
+}
+
+export interface UploadPartOptions extends UploadOptions, BodyIntegrity {
+  /** 1..10,000. */
+  partNumber: number;
+  body: Readable;
+  contentLength?: number | undefined;
+}
+
+export interface UploadPartCopyOptions extends UploadOptions {
+  partNumber: number;
+  sourceBucket: string;
+  sourceKey: string;
+  /** The bytes of the source to copy (all of it when absent); must lie within the source. */
+  sourceRange?: { start: number; end: number } | undefined;
+  sourceConditions?: SourceConditions | undefined;
+}
+
+export interface PartInfo {
+  partNumber: number;
+  /** Quoted MD5 of the part's bytes. */
+  etag: string;
+  size: number;
+  lastModified: Date;
+  checksums?: Checksums | undefined;
+}
+
+export interface ListPartsOptions extends UploadOptions {
+  /** List parts after this part number. */
+  partNumberMarker?: number | undefined;
+  /** 1..1000, default 1000. */
+  maxParts?: number | undefined;
+}
+
+export interface ListPartsResult {
+  parts: PartInfo[];
+  isTruncated: boolean;
+  nextPartNumberMarker?: number | undefined;
+  initiated: Date;
+  checksumAlgorithm?: ChecksumAlgorithm | undefined;
+}
+
+export interface ListUploadsOptions extends BucketOptions {
+  prefix?: string | undefined;
+  delimiter?: string | undefined;
+  /** With `uploadIdMarker`: list after this (key, upload); alone: list keys after this one. */
+  keyMarker?: string | undefined;
+  uploadIdMarker?: string | undefined;
+  /** 1..1000, default 1000. */
+  maxUploads?: number | undefined;
+}
+
+export interface UploadSummary {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+}
+
+export interface ListUploadsResult {
+  uploads: UploadSummary[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string | undefined;
+  nextUploadIdMarker?: string | undefined;
+}
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+  checksums?: Checksums | undefined;
+}
+
+export interface CompleteMultipartOptions extends UploadOptions, WriteConditions {
+  /** In ascending part-number order (InvalidPartOrder otherwise), each naming an uploaded part's ETag (InvalidPart). */
+  parts: CompletedPart[];
+}
+
+/** What a store can do beyond the common contract; the conformance suite checks the refusals. */
+export interface StoreCapabilities {
+  /** Checksum algorithms a PUT or a part may carry; others are refused with NotImplemented. */
+  checksums: readonly ChecksumAlgorithm[];
+}
+
 /** Room left for writes, for stores that live on a disk (fs): what readiness and metrics report. */
 export interface StoreSpace {
   /** Bytes free on the store's file system. */
@@ -127,32 +287,80 @@ export interface StoreSpace {
 export interface ObjectStore {
   /** A short name for logs and health reports ("fs", "s3"). */
   readonly kind: string;
+  readonly capabilities: StoreCapabilities;
 
-  listBuckets(opts?: Signal): Promise<BucketInfo[]>;
+  listBuckets(opts: Signal): Promise<BucketInfo[]>;
   /** Throws BucketAlreadyExists when it exists. */
-  createBucket(bucket: string, opts?: Signal): Promise<void>;
+  createBucket(opts: BucketOptions): Promise<void>;
   /** Throws NoSuchBucket when absent. */
-  headBucket(bucket: string, opts?: Signal): Promise<BucketInfo>;
+  headBucket(opts: BucketOptions): Promise<BucketInfo>;
   /** Throws NoSuchBucket or BucketNotEmpty. */
-  deleteBucket(bucket: string, opts?: Signal): Promise<void>;
+  deleteBucket(opts: BucketOptions): Promise<void>;
 
   /** Stores the whole body or nothing; the new object replaces any old one atomically. */
   putObject(opts: PutObjectOptions): Promise<ObjectMeta>;
-  /** Throws NoSuchBucket, NoSuchKey, or InvalidRange (start past the end). */
+  /** Throws NoSuchBucket, NoSuchKey, or InvalidRange (start past the end, or an empty suffix). */
   getObject(opts: GetObjectOptions): Promise<GetObjectResult>;
-  headObject(bucket: string, key: string, opts?: Signal): Promise<ObjectMeta>;
+  headObject(opts: ObjectOptions & { partNumber?: number | undefined }): Promise<ObjectMeta>;
   /** Returns whether the key existed. Throws NoSuchBucket when the bucket is absent. */
-  deleteObject(bucket: string, key: string, opts?: Signal): Promise<boolean>;
+  deleteObject(opts: ObjectOptions): Promise<boolean>;
   copyObject(opts: CopyObjectOptions): Promise<ObjectMeta>;
   listObjects(opts: ListObjectsOptions): Promise<ListObjectsResult>;
 
+  /** Throws NoSuchKey. */
+  getObjectTagging(opts: ObjectOptions): Promise<Tags>;
+  /** Replaces all of the object's tags. */
+  putObjectTagging(opts: TaggingOptions): Promise<void>;
+  deleteObjectTagging(opts: ObjectOptions): Promise<void>;
+
+  createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string }>;
+  /** Durable when it answers; a part uploaded again under the same number replaces the earlier one. Throws NoSuchUpload. */
+  uploadPart(opts: UploadPartOptions): Promise<PartInfo>;
+  uploadPartCopy(opts: UploadPartCopyOptions): Promise<PartInfo>;
+  listParts(opts: ListPartsOptions): Promise<ListPartsResult>;
+  listMultipartUploads(opts: ListUploadsOptions): Promise<ListUploadsResult>;
+  /** The parts become the object, atomically; its ETag is the MD5 of the parts' MD5s and `-N`. */
+  completeMultipartUpload(opts: CompleteMultipartOptions): Promise<ObjectMeta>;
+  /** Throws NoSuchUpload. */
+  abortMultipartUpload(opts: UploadOptions): Promise<void>;
+
   /** Cheap round trip proving the store answers (for readiness). */
-  ping(opts?: Signal): Promise<void>;
+  ping(opts: Signal): Promise<void>;
   /** Its room for writes, from figures it keeps (no I/O); absent for stores without a disk of their own. */
   space?(): StoreSpace | undefined;
   /** Releases files, sockets and timers. */
   close(): Promise<void>;
 }
+
+/** Every call of the contract that does work for a caller: one options object in, a promise out. */
+export type StoreOperation = Exclude<keyof ObjectStore, 'kind' | 'capabilities' | 'close' | 'space'>;
+
+/** The operations by name, for wrappers and metrics; the check below fails to compile when one is missing. */
+export const STORE_OPERATIONS = [
+  'listBuckets',
+  'createBucket',
+  'headBucket',
+  'deleteBucket',
+  'putObject',
+  'getObject',
+  'headObject',
+  'deleteObject',
+  'copyObject',
+  'listObjects',
+  'getObjectTagging',
+  'putObjectTagging',
+  'deleteObjectTagging',
+  'createMultipartUpload',
+  'uploadPart',
+  'uploadPartCopy',
+  'listParts',
+  'listMultipartUploads',
+  'completeMultipartUpload',
+  'abortMultipartUpload',
+  'ping',
+] as const satisfies readonly StoreOperation[];
+type Unlisted = Exclude<StoreOperation, (typeof STORE_OPERATIONS)[number]>;
+export const everyOperationListed: [Unlisted] extends [never] ? true : Unlisted = true;
 
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 export const MAX_LIST_KEYS = 1000;

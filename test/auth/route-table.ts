@@ -52,7 +52,7 @@ export async function put(store: ObjectStore, bucket: string, key: string): Prom
 }
 
 const freshBucket = async ({ store, bucket }: RowContext) => {
-  await store.createBucket(bucket('fresh'));
+  await store.createBucket({ bucket: bucket('fresh') });
 };
 
 export const ROUTES: Row[] = [

@@ -95,7 +95,7 @@ for (const target of storesUnderTest()) {
       cleanup = opened.cleanup;
       const keys = ROUTES.flatMap((row, i) => rowKeys(row, i, contextOf(names, i, opened.store), names));
       server = await startServer(opened.store, { auth: { keys } });
-      for (const bucket of [names.main, names.dest, names.elsewhere]) await opened.store.createBucket(bucket);
+      for (const bucket of [names.main, names.dest, names.elsewhere]) await opened.store.createBucket({ bucket });
       await put(opened.store, names.main, SEEDED_KEY);
     });
 

@@ -42,7 +42,7 @@ export function authSuite(title: string, keysFor: (bucket: string) => AccessKeyC
         const opened = await target.open();
         cleanup = opened.cleanup;
         fx.server = await startServer(opened.store, { auth: { keys: keysFor(fx.bucket) } });
-        await opened.store.createBucket(fx.bucket);
+        await opened.store.createBucket({ bucket: fx.bucket });
       });
       body(fx);
       after(async () => {

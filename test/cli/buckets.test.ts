@@ -60,7 +60,7 @@ describe('s3gate bucket', () => {
 
     const forced = await service.cli(['bucket', 'rm', 'cli-full', '--force']);
     assert.equal(forced.code, 0, describeRun(forced));
-    await assert.rejects(service.store.headBucket('cli-full'), { code: 'NoSuchBucket' });
+    await assert.rejects(service.store.headBucket({ bucket: 'cli-full' }), { code: 'NoSuchBucket' });
   });
 
   it('is quiet with --quiet, and takes --endpoint after the command too', async () => {

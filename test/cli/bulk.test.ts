@@ -15,7 +15,7 @@ describe('s3gate object put -r of many small files', () => {
   it('uploads 10,000 files with the default settings', async (t) => {
     const service = await startService();
     try {
-      await service.store.createBucket('bulk');
+      await service.store.createBucket({ bucket: 'bulk' });
       const folder = await tempDir('cli-bulk');
       const paths = await writeSmallFiles(folder, 10_000);
       const started = performance.now();
@@ -41,7 +41,7 @@ describe('s3gate object put -r of many small files', () => {
     const windowMs = 2000;
     const service = await startService({ auth: { keys: [key] }, rateLimit: { perKey: limit, windowMs } });
     try {
-      await service.store.createBucket('paced');
+      await service.store.createBucket({ bucket: 'paced' });
       const folder = await tempDir('cli-paced');
       const count = 250;
       await writeSmallFiles(folder, count);

@@ -17,7 +17,7 @@ describe('s3gate object ls', () => {
   let service: Service;
   before(async () => {
     service = await startService();
-    await service.store.createBucket('list');
+    await service.store.createBucket({ bucket: 'list' });
     for (const key of ['a.txt', 'photos/2024/cat.png', 'photos/dog.png', 'zebra/z', 'ü.txt']) {
       await putText(service, 'list', key, `<${key}>`);
     }
@@ -53,7 +53,7 @@ describe('s3gate object ls', () => {
   });
 
   it('follows the cursor past one page (1000 keys)', async () => {
-    await service.store.createBucket('many');
+    await service.store.createBucket({ bucket: 'many' });
     const keys = Array.from({ length: 1203 }, (_, i) => `k/${String(i).padStart(5, '0')}`);
     for (const key of keys) await putText(service, 'many', key, 'x');
     const ls = await service.cli(['object', 'ls', '-r', 'many']);

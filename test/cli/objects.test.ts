@@ -12,8 +12,8 @@ describe('s3gate object', () => {
   before(async () => {
     service = await startService();
     work = await tempDir('cli-objects');
-    await service.store.createBucket('objs');
-    await service.store.createBucket('other');
+    await service.store.createBucket({ bucket: 'objs' });
+    await service.store.createBucket({ bucket: 'other' });
   });
   after(() => service.stop());
 
@@ -23,7 +23,7 @@ describe('s3gate object', () => {
     const put = await service.cli(['object', 'put', file, 'objs']);
     assert.equal(put.code, 0, describeRun(put));
     assert.equal(put.stdout, `uploaded ${file} -> objs/employee.json\n`);
-    const meta = await service.store.headObject('objs', 'employee.json');
+    const meta = await service.store.headObject({ bucket: 'objs', key: 'employee.json' });
     assert.match(meta.contentType, /^application\/json/);
 
     const got = await service.cli(['object', 'get', 'objs/employee.json', join(work, 'copy.json')]);
@@ -35,10 +35,10 @@ describe('s3gate object', () => {
     const file = join(work, 'notes');
     await writeFile(file, 'hello');
     assert.equal((await service.cli(['object', 'put', file, 'objs/docs/'])).code, 0);
-    await service.store.headObject('objs', 'docs/notes');
+    await service.store.headObject({ bucket: 'objs', key: 'docs/notes' });
     const put = await service.cli(['object', 'put', file, 'objs/docs/readme.md', '--content-type', 'text/markdown', '--meta', 'owner=ada', '--meta', 'Team=core']);
     assert.equal(put.code, 0, describeRun(put));
-    const meta = await service.store.headObject('objs', 'docs/readme.md');
+    const meta = await service.store.headObject({ bucket: 'objs', key: 'docs/readme.md' });
     assert.equal(meta.contentType, 'text/markdown');
     assert.deepEqual(meta.metadata, { owner: 'ada', team: 'core' });
     const bad = await service.cli(['object', 'put', file, 'objs/x', '--meta', 'novalue']);
@@ -59,7 +59,7 @@ describe('s3gate object', () => {
     const put = await service.cli(['object', 'put', '-', 'objs/piped.log'], { stdin: 'line 1\nline 2\n' });
     assert.equal(put.code, 0, describeRun(put));
     assert.equal(put.stdout, 'uploaded - -> objs/piped.log\n');
-    const meta = await service.store.headObject('objs', 'piped.log');
+    const meta = await service.store.headObject({ bucket: 'objs', key: 'piped.log' });
     assert.equal(meta.size, 14);
     assert.equal(meta.contentType, 'application/octet-stream');
     const noKey = await service.cli(['object', 'put', '-', 'objs/dir/'], { stdin: 'x' });
@@ -89,7 +89,7 @@ describe('s3gate object', () => {
     const key = 'we ird/../ünï 😀?#%25/./x';
     const put = await service.cli(['object', 'put', file, `objs/${key}`]);
     assert.equal(put.code, 0, describeRun(put));
-    assert.equal((await service.store.headObject('objs', key)).size, 13);
+    assert.equal((await service.store.headObject({ bucket: 'objs', key })).size, 13);
     const got = await service.cli(['object', 'get', `objs/${key}`, '-']);
     assert.equal(got.stdout, 'awkward bytes', describeRun(got));
     const rm = await service.cli(['object', 'rm', `objs/${key}`]);
@@ -101,13 +101,13 @@ describe('s3gate object', () => {
     const cp = await service.cli(['object', 'cp', 'objs/src/a.txt', 'other']);
     assert.equal(cp.code, 0, describeRun(cp));
     assert.equal(cp.stdout, 'copied objs/src/a.txt -> other/a.txt\n');
-    assert.equal((await service.store.headObject('other', 'a.txt')).size, 3);
+    assert.equal((await service.store.headObject({ bucket: 'other', key: 'a.txt' })).size, 3);
 
     const mv = await service.cli(['object', 'mv', 'objs/src/a.txt', 'objs/dst/']);
     assert.equal(mv.code, 0, describeRun(mv));
     assert.equal(mv.stdout, 'moved objs/src/a.txt -> objs/dst/a.txt\n');
-    await assert.rejects(service.store.headObject('objs', 'src/a.txt'), { code: 'NoSuchKey' });
-    assert.equal((await service.store.headObject('objs', 'dst/a.txt')).size, 3);
+    await assert.rejects(service.store.headObject({ bucket: 'objs', key: 'src/a.txt' }), { code: 'NoSuchKey' });
+    assert.equal((await service.store.headObject({ bucket: 'objs', key: 'dst/a.txt' })).size, 3);
 
     const renamed = await service.cli(['object', 'mv', 'objs/dst/a.txt', 'objs/dst/b.txt']);
     assert.equal(renamed.code, 0, describeRun(renamed));
@@ -124,6 +124,6 @@ describe('s3gate object', () => {
     const many = await service.cli(['object', 'rm', '-r', 'objs/tree']);
     assert.equal(many.code, 0, describeRun(many));
     assert.equal(many.stdout, 'removed 3 object(s) under objs/tree/\n');
-    assert.equal((await service.store.headObject('objs', 'treehouse')).size, 9, 'tree is a folder: treehouse stays');
+    assert.equal((await service.store.headObject({ bucket: 'objs', key: 'treehouse' })).size, 9, 'tree is a folder: treehouse stays');
   });
 });

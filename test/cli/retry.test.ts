@@ -31,7 +31,7 @@ describe('CLI retries against the service rate limit', () => {
   const { key, token } = adminKey('limited');
   before(async () => {
     service = await startService({ auth: { keys: [key] }, rateLimit: { perKey: 1, windowMs: 3000 } });
-    await service.store.createBucket('limited');
+    await service.store.createBucket({ bucket: 'limited' });
   });
   after(() => service.stop());
 

@@ -57,7 +57,7 @@ describe('s3gate object sync', () => {
   before(async () => {
     service = await startService();
     work = await tempDir('cli-sync');
-    for (const bucket of ['ups', 'down', 'del', 'evil']) await service.store.createBucket(bucket);
+    for (const bucket of ['ups', 'down', 'del', 'evil']) await service.store.createBucket({ bucket });
   });
   after(() => service.stop());
 
@@ -203,7 +203,7 @@ describe('s3gate object sync, interrupted and run again', () => {
     // 40 requests per 2 s: a run of 120 files pauses after its first 40 requests
     service = await startService({ auth: { keys: [key] }, rateLimit: { perKey: 40, windowMs: 2000 } });
     work = await tempDir('cli-sync-resume');
-    await service.store.createBucket('resume');
+    await service.store.createBucket({ bucket: 'resume' });
   });
   after(() => service.stop());
 

@@ -41,7 +41,7 @@ describe('s3gate object put/get --recursive', () => {
       await mkdir(dirname(join(album, path)), { recursive: true });
       await writeFile(join(album, path), bytes);
     }
-    await service.store.createBucket('tree');
+    await service.store.createBucket({ bucket: 'tree' });
   });
   after(() => service.stop());
 
@@ -54,7 +54,7 @@ describe('s3gate object put/get --recursive', () => {
     const listed = await service.cli(['object', 'ls', '-r', '--json', 'tree']);
     const keys = listed.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { key: string }).key);
     assert.deepEqual(new Set(keys), new Set(Object.keys(TREE).map((p) => `backup/${p}`)));
-    assert.match((await service.store.headObject('tree', 'backup/a.txt')).contentType, /^text\/plain/);
+    assert.match((await service.store.headObject({ bucket: 'tree', key: 'backup/a.txt' })).contentType, /^text\/plain/);
 
     const out = join(work, 'restored');
     const get = await service.cli(['object', 'get', '-r', 'tree/backup', out]);
@@ -74,7 +74,7 @@ describe('s3gate object put/get --recursive', () => {
   });
 
   it('never writes outside the target folder for keys like ../x, and says so with exit 1', async () => {
-    await service.store.createBucket('evil');
+    await service.store.createBucket({ bucket: 'evil' });
     await putText(service, 'evil', 'd/ok.txt', 'fine');
     await putText(service, 'evil', 'd/../escape.txt', 'bad');
     await putText(service, 'evil', 'd//double.txt', 'bad');

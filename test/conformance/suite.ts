@@ -39,7 +39,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
 
     async function newBucket(): Promise<string> {
       const bucket = `${run}-${++counter}`;
-      await store.createBucket(bucket);
+      await store.createBucket({ bucket });
       made.push(bucket);
       return bucket;
     }
@@ -79,8 +79,8 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
       for (const bucket of made) {
         try {
           const { keys } = await listAll(bucket);
-          for (const key of keys) await store.deleteObject(bucket, key);
-          await store.deleteBucket(bucket);
+          for (const key of keys) await store.deleteObject({ bucket, key });
+          await store.deleteBucket({ bucket });
         } catch {
           // already deleted by the test itself
         }
@@ -92,40 +92,40 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
     describe('buckets', () => {
       it('creates, heads, lists and deletes a bucket', async () => {
         const bucket = await newBucket();
-        const info = await store.headBucket(bucket);
+        const info = await store.headBucket({ bucket });
         assert.equal(info.name, bucket);
         assert.ok(info.creationDate instanceof Date && !Number.isNaN(info.creationDate.getTime()));
-        const listed = (await store.listBuckets()).find((b) => b.name === bucket);
+        const listed = (await store.listBuckets({})).find((b) => b.name === bucket);
         assert.ok(listed, 'the new bucket is listed');
         assert.ok(Math.abs(listed.creationDate.getTime() - Date.now()) < 10 * 60_000, 'creation date is now');
-        await store.deleteBucket(bucket);
-        await rejectsWith(store.headBucket(bucket), 'NoSuchBucket');
-        assert.ok(!(await store.listBuckets()).some((b) => b.name === bucket));
+        await store.deleteBucket({ bucket });
+        await rejectsWith(store.headBucket({ bucket }), 'NoSuchBucket');
+        assert.ok(!(await store.listBuckets({})).some((b) => b.name === bucket));
       });
 
       it('refuses to create a bucket twice', async () => {
         const bucket = await newBucket();
-        await rejectsWith(store.createBucket(bucket), 'BucketAlreadyExists');
+        await rejectsWith(store.createBucket({ bucket }), 'BucketAlreadyExists');
       });
 
       it('reports missing buckets', async () => {
         const missing = `${run}-missing`;
-        await rejectsWith(store.headBucket(missing), 'NoSuchBucket');
-        await rejectsWith(store.deleteBucket(missing), 'NoSuchBucket');
+        await rejectsWith(store.headBucket({ bucket: missing }), 'NoSuchBucket');
+        await rejectsWith(store.deleteBucket({ bucket: missing }), 'NoSuchBucket');
         await rejectsWith(store.listObjects({ bucket: missing }), 'NoSuchBucket');
         await rejectsWith(put(missing, 'k', 'x'), 'NoSuchBucket');
         await rejectsWith(store.getObject({ bucket: missing, key: 'k' }), 'NoSuchBucket');
-        await rejectsWith(store.headObject(missing, 'k'), 'NoSuchBucket');
-        await rejectsWith(store.deleteObject(missing, 'k'), 'NoSuchBucket');
+        await rejectsWith(store.headObject({ bucket: missing, key: 'k' }), 'NoSuchBucket');
+        await rejectsWith(store.deleteObject({ bucket: missing, key: 'k' }), 'NoSuchBucket');
       });
 
       it('refuses to delete a bucket that holds objects', async () => {
         const bucket = await newBucket();
         await put(bucket, 'keep', 'x');
-        await rejectsWith(store.deleteBucket(bucket), 'BucketNotEmpty');
+        await rejectsWith(store.deleteBucket({ bucket }), 'BucketNotEmpty');
         assert.equal(await getText(bucket, 'keep'), 'x');
-        await store.deleteObject(bucket, 'keep');
-        await store.deleteBucket(bucket);
+        await store.deleteObject({ bucket, key: 'keep' });
+        await store.deleteBucket({ bucket });
       });
     });
 
@@ -149,7 +149,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
         });
         assert.equal(meta.etag, `"${md5Hex(data)}"`);
         assert.equal(meta.size, data.length);
-        const head = await store.headObject(bucket, 'doc.json');
+        const head = await store.headObject({ bucket, key: 'doc.json' });
         assert.equal(head.key, 'doc.json');
         assert.equal(head.size, data.length);
         assert.equal(head.etag, `"${md5Hex(data)}"`);
@@ -166,7 +166,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
 
       it('defaults the content type and stores empty objects', async () => {
         await store.putObject({ bucket, key: 'empty', body: Readable.from([]) });
-        const head = await store.headObject(bucket, 'empty');
+        const head = await store.headObject({ bucket, key: 'empty' });
         assert.equal(head.size, 0);
         assert.equal(head.contentType, 'application/octet-stream');
         assert.equal(head.etag, `"${md5Hex(Buffer.alloc(0))}"`);
@@ -177,23 +177,23 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
         await put(bucket, 'over', 'first version, longer', 'text/plain');
         await put(bucket, 'over', 'second', 'text/csv');
         assert.equal(await getText(bucket, 'over'), 'second');
-        assert.equal((await store.headObject(bucket, 'over')).contentType, 'text/csv');
+        assert.equal((await store.headObject({ bucket, key: 'over' })).contentType, 'text/csv');
       });
 
       it('reports a missing key as NoSuchKey, a missing bucket as NoSuchBucket, in the one wording of every store', async () => {
         const missing = noSuchKey(bucket, 'nope').message;
         await rejectsWith(store.getObject({ bucket, key: 'nope' }), 'NoSuchKey', missing);
-        await rejectsWith(store.headObject(bucket, 'nope'), 'NoSuchKey', missing);
+        await rejectsWith(store.headObject({ bucket, key: 'nope' }), 'NoSuchKey', missing);
         const gone = noSuchBucket('conformance-no-such-bucket').message;
         await rejectsWith(store.getObject({ bucket: 'conformance-no-such-bucket', key: 'nope' }), 'NoSuchBucket', gone);
-        await rejectsWith(store.headObject('conformance-no-such-bucket', 'nope'), 'NoSuchBucket', gone);
+        await rejectsWith(store.headObject({ bucket: 'conformance-no-such-bucket', key: 'nope' }), 'NoSuchBucket', gone);
       });
 
       it('deletes objects and says whether they existed', async () => {
         await put(bucket, 'gone', 'x');
-        assert.equal(await store.deleteObject(bucket, 'gone'), true);
-        await rejectsWith(store.headObject(bucket, 'gone'), 'NoSuchKey');
-        assert.equal(await store.deleteObject(bucket, 'gone'), false);
+        assert.equal(await store.deleteObject({ bucket, key: 'gone' }), true);
+        await rejectsWith(store.headObject({ bucket, key: 'gone' }), 'NoSuchKey');
+        assert.equal(await store.deleteObject({ bucket, key: 'gone' }), false);
       });
 
       it('keeps any S3-valid key as a literal name', async () => {
@@ -224,7 +224,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
         const { keys: listed } = await listAll(ownBucket);
         const expected = [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
         assert.deepEqual(listed, expected);
-        for (const key of keys) assert.equal(await store.deleteObject(ownBucket, key), true, key);
+        for (const key of keys) assert.equal(await store.deleteObject({ bucket: ownBucket, key }), true, key);
         assert.deepEqual((await listAll(ownBucket)).keys, []);
       });
 
@@ -237,7 +237,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
         const got = await store.getObject({ bucket, key: 'big.bin' });
         assert.equal(got.meta.size, size);
         assert.equal(sha256Hex(await readAll(got.body)), source.digest());
-        assert.equal((await store.headObject(bucket, 'big.bin')).etag, meta.etag);
+        assert.equal((await store.headObject({ bucket, key: 'big.bin' })).etag, meta.etag);
       });
 
       it('serves byte ranges', async () => {
@@ -269,7 +269,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
         assert.equal(same.size, 7);
         assert.equal(await getText(bucket, 'dst'), 'copy me');
         await store.copyObject({ sourceBucket: bucket, sourceKey: 'src', bucket: other, key: 'deep/dst' });
-        const head = await store.headObject(other, 'deep/dst');
+        const head = await store.headObject({ bucket: other, key: 'deep/dst' });
         assert.equal(head.contentType, 'text/plain');
         assert.deepEqual(head.metadata, { origin: 'test' });
         assert.equal(head.etag, `"${md5Hex(Buffer.from('copy me'))}"`);
@@ -296,7 +296,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
         // a body large enough to go in parts is refused as a whole too
         const big = randomStream(12 * 1024 * 1024 + 5);
         await rejectsWith(store.putObject({ bucket, key: 'digest-big', body: big.stream, contentMd5: wrong }), 'BadDigest');
-        await rejectsWith(store.headObject(bucket, 'digest-big'), 'NoSuchKey');
+        await rejectsWith(store.headObject({ bucket, key: 'digest-big' }), 'NoSuchKey');
       });
 
       it('honours If-None-Match: * and If-Match on writes', async () => {
@@ -307,7 +307,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
         assert.equal(await getText(bucket, 'guarded'), 'three');
         await rejectsWith(store.putObject({ bucket, key: 'guarded', body: body('four'), ifMatch: first.etag }), 'PreconditionFailed');
         await rejectsWith(store.putObject({ bucket, key: 'unguarded', body: body('x'), ifMatch: first.etag }), 'PreconditionFailed');
-        await rejectsWith(store.headObject(bucket, 'unguarded'), 'NoSuchKey');
+        await rejectsWith(store.headObject({ bucket, key: 'unguarded' }), 'NoSuchKey');
         assert.equal(await getText(bucket, 'guarded'), 'three');
       });
 
@@ -318,7 +318,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
         );
         assert.equal(await getText(bucket, 'fragile'), 'old');
         await assert.rejects(store.putObject({ bucket, key: 'never', body: failingStream(randomBytes(1000)) }));
-        await rejectsWith(store.headObject(bucket, 'never'), 'NoSuchKey');
+        await rejectsWith(store.headObject({ bucket, key: 'never' }), 'NoSuchKey');
       });
 
       it('stops an upload when its signal aborts', async () => {
@@ -332,7 +332,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
         await assert.rejects(
           store.putObject({ bucket, key: 'aborted', body: source.stream, signal: controller.signal }),
         );
-        await rejectsWith(store.headObject(bucket, 'aborted'), 'NoSuchKey');
+        await rejectsWith(store.headObject({ bucket, key: 'aborted' }), 'NoSuchKey');
       });
 
       it('lets the last of concurrent writers win, never tearing an object', async () => {
@@ -439,7 +439,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
     });
 
     it('answers a ping', async () => {
-      await store.ping();
+      await store.ping({});
     });
   });
 }

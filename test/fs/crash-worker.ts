@@ -50,7 +50,7 @@ async function main(dir: string, roundId: string): Promise<void> {
       if (op === 'put') {
         await store.putObject({ bucket: CRASH_BUCKET, key, body: bodyOf(payload(key, version)), metadata: { v: version } });
       } else {
-        await store.deleteObject(CRASH_BUCKET, key);
+        await store.deleteObject({ bucket: CRASH_BUCKET, key });
       }
       say({ phase: 'ack', op, key, version });
     }

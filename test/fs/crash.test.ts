@@ -145,7 +145,7 @@ test('the fs store keeps every acknowledged write, and only whole objects, acros
   const dataDir = await mkdtemp(join(tmpdir(), 's3gate-fs-crash-'));
   try {
     const setup = await openFsStore({ dataDir });
-    await setup.createBucket(CRASH_BUCKET);
+    await setup.createBucket({ bucket: CRASH_BUCKET });
     await setup.close();
     let state = new Map<string, State>();
     let acks = 0;

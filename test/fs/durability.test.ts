@@ -51,7 +51,7 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
 describe('fs store WAL sync', () => {
   it('answers a write only after the sync that covers it has completed, and keeps committing meanwhile', async (t) => {
     const store = await openFsStore({ dataDir: freshDir() });
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
     const disk = deferred();
     const sync = t.mock.method(WalSync.prototype, 'sync', () => disk.promise);
     const first = store.putObject({ bucket: 'bkt', key: 'a', body: body('one') });
@@ -70,7 +70,7 @@ describe('fs store WAL sync', () => {
   it('does not sync when not durable', async (t) => {
     const sync = t.mock.method(WalSync.prototype, 'sync');
     const store = await openFsStore({ dataDir: freshDir(), durable: false });
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
     await store.putObject({ bucket: 'bkt', key: 'a', body: body('one') });
     assert.equal(sync.mock.callCount(), 0);
     await store.close();
@@ -79,7 +79,7 @@ describe('fs store WAL sync', () => {
   it('keeps a committed object and its blob when the sync fails, and says so', async (t) => {
     const dir = freshDir();
     const store = await openFsStore({ dataDir: dir });
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
     const big = Buffer.alloc(INLINE_MAX + 1, 'b'); // in a blob file, which must not be removed
     t.mock.method(WalSync.prototype, 'sync', () => Promise.reject(new Error('EIO')));
     await assert.rejects(store.putObject({ bucket: 'bkt', key: 'k', body: body(big) }), (err: unknown) => {
@@ -107,7 +107,7 @@ describe('fs store WAL file', () => {
   it('keeps syncing the live WAL across checkpoints (SQLite reuses its WAL file, never replaces it)', async () => {
     const dir = freshDir();
     const store = await openFsStore({ dataDir: dir });
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
     const wal = join(dir, 'meta.sqlite-wal');
     // ~3 pages each: well past SQLite's 1,000-page autocheckpoint, several times
     for (let i = 0; i < 40; i++) {

@@ -39,7 +39,7 @@ describe('fs store: inline and blob-file objects', () => {
   before(async () => {
     dir = await tempDir('inline');
     store = await openFsStore({ dataDir: dir, durable: false });
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
   });
   after(async () => {
     await store.close();
@@ -74,7 +74,7 @@ describe('fs store: inline and blob-file objects', () => {
     assert.equal(await blobFileCount(dir), files + 1);
     await store.putObject({ bucket: 'bkt', key: 'swap', body: chunked(randomBytes(100)) });
     await store.putObject({ bucket: 'bkt', key: 'swap', body: chunked(randomBytes(200)) });
-    assert.equal(await store.deleteObject('bkt', 'swap'), true);
+    assert.equal(await store.deleteObject({ bucket: 'bkt', key: 'swap' }), true);
     // the replaced blob file is unlinked after its commit
     for (let i = 0; i < 100 && (await blobFileCount(dir)) !== files; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(await blobFileCount(dir), files);

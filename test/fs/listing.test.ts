@@ -56,8 +56,8 @@ describe('fs store listing', () => {
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 's3gate-fs-listing-'));
     const setup = await openFsStore({ dataDir, durable: false });
-    await setup.createBucket('big');
-    await setup.createBucket('small');
+    await setup.createBucket({ bucket: 'big' });
+    await setup.createBucket({ bucket: 'small' });
     await setup.close();
     const db = MetaDb.open(join(dataDir, 'meta.sqlite'), false, dataDir);
     db.insertUnchecked(rows());

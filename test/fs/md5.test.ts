@@ -25,11 +25,11 @@ after(() => rm(dir, { recursive: true, force: true }));
 describe('MD5 on the worker thread', () => {
   it('gives each of many concurrent uploads the MD5 of its own bytes', async () => {
     const store = await openFsStore({ dataDir: join(dir, 'store') });
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
     const bodies = Array.from({ length: 8 }, (_, i) => randomBytes(100_000 + i * 400_000)); // 0.1 to 2.9 MB
     const metas = await Promise.all(bodies.map((data, i) => store.putObject({ bucket: 'bkt', key: `k${i}`, body: chunked(data) })));
     metas.forEach((meta, i) => assert.equal(meta.etag, md5Etag(bodies[i] as Buffer), `k${i}`));
-    for (const [i, data] of bodies.entries()) assert.equal((await store.headObject('bkt', `k${i}`)).etag, md5Etag(data));
+    for (const [i, data] of bodies.entries()) assert.equal((await store.headObject({ bucket: 'bkt', key: `k${i}` })).etag, md5Etag(data));
     await store.close();
   });
 
@@ -61,7 +61,7 @@ describe('MD5 on the worker thread', () => {
       import { Readable } from 'node:stream';
       const { openFsStore } = await import(${JSON.stringify(index)});
       const store = await openFsStore({ dataDir: process.argv[2], durable: false });
-      await store.createBucket('bkt');
+      await store.createBucket({ bucket: 'bkt' });
       const fail = process.argv[1] === 'fail';
       const body = Readable.from((async function* () {
         yield Buffer.alloc(3 << 20, 7);

@@ -13,7 +13,7 @@ describe('fs store conditional writes', () => {
     const dir = await tempDir('cond');
     const store = await openFsStore({ dataDir: dir });
     try {
-      await store.createBucket('race');
+      await store.createBucket({ bucket: 'race' });
       const writers = Array.from({ length: 16 }, (_, i) =>
         store.putObject({ bucket: 'race', key: 'once', body: Readable.from([Buffer.from(`writer ${i}`)]), ifNoneMatch: '*' }),
       );

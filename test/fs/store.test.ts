@@ -95,14 +95,14 @@ describe('fs store data dir', () => {
     await writeFile(join(parent, 'inner', 'neighbour'), 'x');
     const store = await openFsStore({ dataDir: dir });
     const beforeOutside = (await tree(parent)).filter((p) => !p.startsWith('inner/data'));
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
     const keys = ['../x', '../../x', '../../../../../../tmp/x', '/abs/x', 'a/../../../y', '..', '.', 'blobs/00', 'meta.sqlite'];
     for (const key of keys) await store.putObject({ bucket: 'bkt', key, body: body(key) });
     for (const key of keys) {
       assert.equal((await readAll((await store.getObject({ bucket: 'bkt', key })).body)).toString(), key);
     }
     await store.copyObject({ sourceBucket: 'bkt', sourceKey: '../x', bucket: 'bkt', key: '../../copy' });
-    await store.deleteObject('bkt', '../../x');
+    await store.deleteObject({ bucket: 'bkt', key: '../../x' });
     const inside = await readdir(dir);
     await store.close();
     assert.deepEqual((await tree(parent)).filter((p) => !p.startsWith('inner/data')), beforeOutside);
@@ -116,7 +116,7 @@ describe('fs store data dir', () => {
   it('removes orphan blob files on start-up and keeps real objects', async () => {
     const dir = freshDir();
     const store = await openFsStore({ dataDir: dir });
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
     await store.putObject({ bucket: 'bkt', key: 'keep/1', body: body('one') });
     await store.putObject({ bucket: 'bkt', key: 'keep/2', body: body('two') });
     await store.close();
@@ -134,19 +134,19 @@ describe('fs store data dir', () => {
 describe('fs store behaviour', () => {
   it('serves a reader the whole old version while the object is replaced and deleted', async () => {
     const store = await openFsStore({ dataDir: freshDir(), durable: false });
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
     const old = Buffer.alloc(5 * 1024 * 1024, 'o');
     await store.putObject({ bucket: 'bkt', key: 'k', body: body(old) });
     const reading = await store.getObject({ bucket: 'bkt', key: 'k' });
     await store.putObject({ bucket: 'bkt', key: 'k', body: body('new') });
-    await store.deleteObject('bkt', 'k');
+    await store.deleteObject({ bucket: 'bkt', key: 'k' });
     assert.ok((await readAll(reading.body)).equals(old));
     await store.close();
   });
 
   it('never fails or tears a read while the key is overwritten over and over', async () => {
     const store = await openFsStore({ dataDir: freshDir(), durable: false });
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
     const versions = Array.from({ length: 6 }, (_, i) => Buffer.alloc(64 * 1024 + i, 97 + i));
     await store.putObject({ bucket: 'bkt', key: 'hot', body: body(versions[0] as Buffer) });
     let stop = false;
@@ -168,7 +168,7 @@ describe('fs store behaviour', () => {
 
   it('retries a read whose blob was replaced between reading the row and opening the file', async (t) => {
     const store = await openFsStore({ dataDir: freshDir(), durable: false });
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
     // larger than INLINE_MAX, so that the bytes live in blob files
     const version = (name: string) => body(name.padEnd(INLINE_MAX + 1, '.'));
     await store.putObject({ bucket: 'bkt', key: 'k', body: version('old') });
@@ -193,19 +193,19 @@ describe('fs store behaviour', () => {
   it('commits queued changes on close', async () => {
     const dir = freshDir();
     const store = await openFsStore({ dataDir: dir });
-    const created = store.createBucket('bkt');
+    const created = store.createBucket({ bucket: 'bkt' });
     await store.close();
     await created;
-    await assert.rejects(store.listBuckets(), unavailable(/closed/));
+    await assert.rejects(store.listBuckets({}), unavailable(/closed/));
     const reopened = await openFsStore({ dataDir: dir });
-    assert.deepEqual((await reopened.listBuckets()).map((b) => b.name), ['bkt']);
+    assert.deepEqual((await reopened.listBuckets({})).map((b) => b.name), ['bkt']);
     await reopened.close();
   });
 
   it('refuses a body shorter than its announced length and keeps nothing of it', async () => {
     const dir = freshDir();
     const store = await openFsStore({ dataDir: dir });
-    await store.createBucket('bkt');
+    await store.createBucket({ bucket: 'bkt' });
     await assert.rejects(
       store.putObject({ bucket: 'bkt', key: 'short', body: body('abc'), contentLength: 10 }),
       (err: unknown) => isServiceError(err) && err.code === 'IncompleteBody',

@@ -58,12 +58,12 @@ for (const target of storesUnderTest()) {
       const opened = await target.open();
       cleanup = opened.cleanup;
       server = await startServer(opened.store, { maxObjectSize: LIMIT });
-      await server.store.createBucket(bucket);
+      await server.store.createBucket({ bucket });
     });
     after(async () => {
       const { objects } = await server.store.listObjects({ bucket });
-      for (const o of objects) await server.store.deleteObject(bucket, o.key);
-      await server.store.deleteBucket(bucket);
+      for (const o of objects) await server.store.deleteObject({ bucket, key: o.key });
+      await server.store.deleteBucket({ bucket });
       await server.close();
       await cleanup?.();
     });
@@ -95,7 +95,7 @@ for (const target of storesUnderTest()) {
       await expectError('POST', `${API}/${bucket}`, 409, /exists/i);
       await server.store.putObject({ bucket, key: 'pin', body: Readable.from([Buffer.from('x')]) });
       await expectError('DELETE', `${API}/${bucket}`, 409, /not empty/i);
-      await server.store.deleteObject(bucket, 'pin');
+      await server.store.deleteObject({ bucket, key: 'pin' });
     });
 
     it('answers 404 for missing buckets and keys', async () => {

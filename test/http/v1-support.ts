@@ -77,10 +77,10 @@ export async function dropBucket(store: ObjectStore, bucket: string): Promise<vo
   for (;;) {
     const page = await store.listObjects({ bucket }).catch(() => undefined);
     if (!page) return;
-    for (const o of page.objects) await store.deleteObject(bucket, o.key);
+    for (const o of page.objects) await store.deleteObject({ bucket, key: o.key });
     if (!page.isTruncated) break;
   }
-  await store.deleteBucket(bucket).catch(() => undefined);
+  await store.deleteBucket({ bucket }).catch(() => undefined);
 }
 
 export interface SuiteOptions {
@@ -105,7 +105,7 @@ export function v1Suite(title: string, body: (fx: V1Fixture) => void, opts: Suit
         const opened = await target.open();
         cleanup = opened.cleanup;
         fx.server = await startServer(opts.wrap ? opts.wrap(opened.store) : opened.store, opts.settings);
-        await opened.store.createBucket(fx.bucket);
+        await opened.store.createBucket({ bucket: fx.bucket });
       });
       body(fx); // before the closing hook, so that the body's own after() hooks still have the server
       after(async () => {

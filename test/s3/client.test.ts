@@ -78,8 +78,8 @@ describe('s3 store: unreachable or failing backend', () => {
   it('reports a closed port as ServiceUnavailable, quickly', async () => {
     const store = createS3Store(options(`http://127.0.0.1:${await closedPort()}`));
     try {
-      await rejectsWithin(store.ping(), 'ServiceUnavailable', 2_000);
-      await rejectsWithin(store.headObject('bucket', 'key'), 'ServiceUnavailable', 2_000);
+      await rejectsWithin(store.ping({}), 'ServiceUnavailable', 2_000);
+      await rejectsWithin(store.headObject({ bucket: 'bucket', key: 'key' }), 'ServiceUnavailable', 2_000);
       const body = Readable.from([Buffer.from('x')]);
       await rejectsWithin(store.putObject({ bucket: 'bucket', key: 'key', body }), 'ServiceUnavailable', 2_000);
     } finally {
@@ -90,7 +90,7 @@ describe('s3 store: unreachable or failing backend', () => {
   it('reports a server that never answers as ServiceUnavailable after the request timeout', async () => {
     const store = createS3Store(options(silentUrl, { requestTimeoutMs: 300 }));
     try {
-      await rejectsWithin(store.listBuckets(), 'ServiceUnavailable', 3_000);
+      await rejectsWithin(store.listBuckets({}), 'ServiceUnavailable', 3_000);
     } finally {
       await store.close();
     }
@@ -100,7 +100,7 @@ describe('s3 store: unreachable or failing backend', () => {
     const store = createS3Store(options(busyUrl));
     try {
       await rejectsWithin(store.listObjects({ bucket: 'bucket' }), 'ServiceUnavailable', 2_000);
-      await rejectsWithin(store.headBucket('bucket'), 'ServiceUnavailable', 2_000);
+      await rejectsWithin(store.headBucket({ bucket: 'bucket' }), 'ServiceUnavailable', 2_000);
     } finally {
       await store.close();
     }
@@ -158,7 +158,7 @@ describe('s3 store: CA bundle', () => {
   it('trusts a server whose certificate is in the CA file', async () => {
     const store = createS3Store(options(url, { caFile: TLS.cert }));
     try {
-      assert.deepEqual(await store.listBuckets(), [
+      assert.deepEqual(await store.listBuckets({}), [
         { name: 'tls-bucket', creationDate: new Date('2024-01-02T03:04:05.000Z') },
       ]);
     } finally {
@@ -169,7 +169,7 @@ describe('s3 store: CA bundle', () => {
   it('refuses the same server without the CA file', async () => {
     const store = createS3Store(options(url));
     try {
-      await assert.rejects(store.listBuckets(), (err: unknown) => {
+      await assert.rejects(store.listBuckets({}), (err: unknown) => {
         assert.ok(isServiceError(err));
         assert.match(err.message, /SELF_SIGNED|CERT/);
         return true;

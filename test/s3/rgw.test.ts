@@ -67,13 +67,13 @@ describe('s3 store on RGW', 'skip' in s3 ? { skip: s3.skip } : {}, () => {
     assert.ok(options);
     store = createS3Store(options);
     client = createS3Client(options);
-    await store.createBucket(bucket);
+    await store.createBucket({ bucket });
   });
 
   after(async () => {
     const { objects } = await store.listObjects({ bucket });
-    for (const o of objects) await store.deleteObject(bucket, o.key);
-    await store.deleteBucket(bucket);
+    for (const o of objects) await store.deleteObject({ bucket, key: o.key });
+    await store.deleteBucket({ bucket });
     await store.close();
     client.destroy();
   });
@@ -84,12 +84,12 @@ describe('s3 store on RGW', 'skip' in s3 ? { skip: s3.skip } : {}, () => {
     const stranger = createS3Store({ ...options, accessKeyId: 'nobody-has-this-key', maxAttempts: 1 });
     try {
       for (const other of [intruder, stranger]) {
-        await rejectsWith(other.listBuckets(), 'AccessDenied');
-        await rejectsWith(other.headBucket(bucket), 'AccessDenied');
-        await rejectsWith(other.headObject(bucket, 'k'), 'AccessDenied');
+        await rejectsWith(other.listBuckets({}), 'AccessDenied');
+        await rejectsWith(other.headBucket({ bucket }), 'AccessDenied');
+        await rejectsWith(other.headObject({ bucket, key: 'k' }), 'AccessDenied');
         await rejectsWith(other.putObject({ bucket, key: 'k', body: Readable.from([Buffer.from('x')]) }), 'AccessDenied');
       }
-      await rejectsWith(store.headObject(bucket, 'k'), 'NoSuchKey');
+      await rejectsWith(store.headObject({ bucket, key: 'k' }), 'NoSuchKey');
     } finally {
       await intruder.close();
       await stranger.close();
@@ -101,7 +101,7 @@ describe('s3 store on RGW', 'skip' in s3 ? { skip: s3.skip } : {}, () => {
     const meta = await store.putObject({ bucket, key: 'multi.bin', body: streamOf(data) });
     assert.equal(meta.size, data.length);
     assert.equal(meta.etag, multipartEtag(data, PART));
-    const head = await store.headObject(bucket, 'multi.bin');
+    const head = await store.headObject({ bucket, key: 'multi.bin' });
     assert.equal(head.etag, meta.etag);
     assert.equal(head.size, data.length);
     assert.ok((await readAll((await store.getObject({ bucket, key: 'multi.bin' })).body)).equals(data));
@@ -120,7 +120,7 @@ describe('s3 store on RGW', 'skip' in s3 ? { skip: s3.skip } : {}, () => {
     await assert.rejects(store.putObject({ bucket, key: 'aborted.bin', body, signal: controller.signal }), {
       name: 'AbortError',
     });
-    await rejectsWith(store.headObject(bucket, 'aborted.bin'), 'NoSuchKey');
+    await rejectsWith(store.headObject({ bucket, key: 'aborted.bin' }), 'NoSuchKey');
     assert.equal(await openUploads('aborted.bin', 5_000), 0, 'no multipart upload left open');
     assert.ok(read < 20 * PART, 'the body stopped being read');
   });
@@ -143,7 +143,7 @@ describe('s3 store on RGW', 'skip' in s3 ? { skip: s3.skip } : {}, () => {
       const key = `length-${size}-${announced}`;
       const body = streamOf(randomBytes(size));
       await rejectsWith(store.putObject({ bucket, key, body, contentLength: announced }), 'IncompleteBody');
-      await rejectsWith(store.headObject(bucket, key), 'NoSuchKey');
+      await rejectsWith(store.headObject({ bucket, key }), 'NoSuchKey');
       assert.equal(await openUploads(key), 0);
     }
   });

@@ -263,7 +263,7 @@ describe('s3 store: the connect limit', () => {
     const store = createS3Store(storeOptions(url, { connectTimeoutMs: 300, requestTimeoutMs: 20_000, maxAttempts: 1 }));
     try {
       const started = performance.now();
-      await assert.rejects(store.listBuckets(), (err: unknown) => {
+      await assert.rejects(store.listBuckets({}), (err: unknown) => {
         assert.ok(isServiceError(err), String(err));
         assert.equal(err.code, 'ServiceUnavailable');
         assert.match(String((err.cause as Error | undefined)?.message), /no connection within 300 ms/);

@@ -2,6 +2,7 @@
  * Conditional requests (RFC 9110 §13): evaluated in the RFC's order against the current ETag and
  * Last-Modified. Unparsable dates are ignored, as §13.1.3/§13.1.4 require.
  */
+import type { RangeCondition } from '../../storage/types.js';
 
 export interface Validators {
   /** Quoted, strong: "\"<hex>\"". */
@@ -73,11 +74,15 @@ export function evaluatePreconditions(headers: ConditionalHeaders, current: Vali
   return 'proceed';
 }
 
-/** Step 5: If-Range lets the Range header apply only to the representation the client already has part of. */
-export function rangeStillApplies(headers: ConditionalHeaders, current: Validators): boolean {
+/**
+ * Step 5: If-Range lets the Range header apply only to the representation the client already has part of.
+ * The condition for the store to check, or 'never' when it cannot hold (a weak tag, an unparsable date).
+ */
+export function ifRangeCondition(headers: ConditionalHeaders): RangeCondition | 'never' | undefined {
   const ifRange = headers['if-range']?.trim();
-  if (ifRange === undefined) return true;
-  if (ifRange.startsWith('"') || ifRange.startsWith('W/')) return strongMatch(ifRange, current.etag);
+  if (ifRange === undefined) return undefined;
+  if (ifRange.startsWith('W/')) return 'never';
+  if (ifRange.startsWith('"')) return { etag: ifRange };
   const date = httpDate(ifRange);
-  return date !== undefined && seconds(date) === seconds(current.lastModified);
+  return date === undefined ? 'never' : { lastModified: new Date(date) };
 }

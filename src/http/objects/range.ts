@@ -3,8 +3,10 @@
  * units, several ranges, bad syntax) is ignored and the whole object is served, as the RFC allows.
  */
 
-/** `bytes=a-b` and `bytes=a-` (end undefined), or `bytes=-n` (the last n bytes). */
-export type RangeRequest = { start: number; end?: number | undefined } | { suffix: number };
+import type { ByteRange } from '../../storage/types.js';
+
+/** `bytes=a-b` and `bytes=a-` (end undefined), or `bytes=-n` (the last n bytes): the store's own form. */
+export type RangeRequest = ByteRange;
 
 /** An inclusive byte range within the object. */
 export interface ByteSpan {
@@ -28,20 +30,6 @@ export function parseRange(header: string | undefined): RangeRequest | undefined
   const end = num(last);
   // a last position before the first is invalid syntax (§14.1.1), not an unsatisfiable range
   return end < start ? undefined : { start, end };
-}
-
-export function isSuffix(range: RangeRequest): range is { suffix: number } {
-  return 'suffix' in range;
-}
-
-/** The bytes a range selects in an object of `size` bytes, or undefined when it selects none (416). */
-export function resolveRange(range: RangeRequest, size: number): ByteSpan | undefined {
-  if (isSuffix(range)) {
-    if (range.suffix === 0 || size === 0) return undefined;
-    return { start: Math.max(0, size - range.suffix), end: size - 1 };
-  }
-  if (range.start >= size) return undefined;
-  return { start: range.start, end: Math.min(range.end ?? size - 1, size - 1) };
 }
 
 export function contentRange(span: ByteSpan, size: number): string {

@@ -22,7 +22,7 @@ async function ifMatchOf(store: ObjectStore, header: string | undefined, where: 
   const failed = () => new ServiceError('PreconditionFailed', `"${where.key}" does not match If-Match.`);
   if (value === '*') {
     try {
-      return (await store.headObject(where.bucket, where.key, { signal: where.signal })).etag;
+      return (await store.headObject({ bucket: where.bucket, key: where.key, signal: where.signal })).etag;
     } catch (err) {
       if (isServiceError(err) && err.code === 'NoSuchKey') throw failed();
       throw err;

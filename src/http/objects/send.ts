@@ -5,12 +5,13 @@
  */
 import type { FastifyReply } from 'fastify';
 import { isServiceError, ServiceError } from '../../errors/codes.js';
-import type { ByteRange, GetObjectResult, ObjectMeta, ObjectStore } from '../../storage/types.js';
+import { rangeSpan, rangeStillApplies } from '../../storage/ranges.js';
+import type { ByteRange, GetObjectResult, ObjectMeta, ObjectStore, RangeCondition } from '../../storage/types.js';
 import { storedObjectHeaders } from '../media-type.js';
-import { type ConditionalHeaders, evaluatePreconditions, rangeStillApplies } from './conditionals.js';
+import { type ConditionalHeaders, evaluatePreconditions, ifRangeCondition } from './conditionals.js';
 import { attachment, downloadName } from './disposition.js';
 import { metadataHeaders } from './metadata.js';
-import { type ByteSpan, contentRange, isSuffix, parseRange, type RangeRequest, resolveRange, unsatisfiedRange } from './range.js';
+import { type ByteSpan, contentRange, parseRange, unsatisfiedRange } from './range.js';
 
 export interface ReadContext {
   key: string;
@@ -68,40 +69,27 @@ function unsatisfiable(reply: FastifyReply, meta: ObjectMeta, ctx: ReadContext):
   throw new ServiceError('InvalidRange', `The requested range is not satisfiable: the object has ${meta.size} bytes.`);
 }
 
-/** The Range header when it applies: parsed, and not voided by If-Range. */
-function requestedRange(ctx: ReadContext, meta: ObjectMeta): RangeRequest | undefined {
-  const parsed = parseRange(ctx.range);
-  return parsed && rangeStillApplies(ctx.conditions, meta) ? parsed : undefined;
+/** The Range header, with the If-Range condition the store must check; no range when it can never apply. */
+function requestedRange(ctx: ReadContext): { range?: ByteRange; rangeIf?: RangeCondition } {
+  const range = parseRange(ctx.range);
+  const rangeIf = ifRangeCondition(ctx.conditions);
+  if (range === undefined || rangeIf === 'never') return {};
+  return rangeIf ? { range, rangeIf } : { range };
 }
 
 export type Where = { bucket: string; key: string; signal: AbortSignal };
 
-/** Asks the store for a span; when it starts past the end, learns the size for the 416. */
-async function getSpan(store: ObjectStore, where: Where, span: ByteRange, reply: FastifyReply, ctx: ReadContext) {
+/**
+ * The object (whole or the requested span) in one store call, or the finished reply when there is nothing
+ * to send; a range past the end asks once more, for the size the 416 names.
+ */
+async function fetchObject(store: ObjectStore, where: Where, reply: FastifyReply, ctx: ReadContext): Promise<GetObjectResult | FastifyReply> {
   try {
-    return await store.getObject({ ...where, range: span });
+    return await store.getObject({ ...where, ...requestedRange(ctx) });
   } catch (err) {
     if (!(isServiceError(err) && err.code === 'InvalidRange')) throw err;
-    return unsatisfiable(reply, await store.headObject(where.bucket, where.key, { signal: where.signal }), ctx);
+    return unsatisfiable(reply, await store.headObject({ bucket: where.bucket, key: where.key, signal: where.signal }), ctx);
   }
-}
-
-/** The object (whole or the requested span) from the store, or the finished reply when there is nothing to send. */
-async function fetchObject(store: ObjectStore, where: Where, reply: FastifyReply, ctx: ReadContext): Promise<GetObjectResult | FastifyReply> {
-  const parsed = parseRange(ctx.range);
-  if (parsed === undefined) return store.getObject(where);
-  if (!isSuffix(parsed) && ctx.conditions['if-range'] === undefined) return getSpan(store, where, parsed, reply, ctx);
-  // a suffix range needs the size, and If-Range the validators, before the bytes can be asked for
-  const known = await store.headObject(where.bucket, where.key, { signal: where.signal });
-  const range = requestedRange(ctx, known);
-  if (range === undefined) return store.getObject(where);
-  const span = resolveRange(range, known.size);
-  if (span === undefined) return unsatisfiable(reply, known, ctx);
-  const result = await getSpan(store, where, span, reply, ctx);
-  if (!('meta' in result) || result.meta.etag === known.etag) return result;
-  // replaced since the head: the span may not fit the new object, so serve it whole (RFC 9110 §14.2 allows it)
-  result.body.destroy();
-  return store.getObject(where);
 }
 
 /**
@@ -131,11 +119,12 @@ export async function sendObject(store: ObjectStore, where: Where, reply: Fastif
 
 /** Answers a HEAD of the object at `where`: the headers a GET would have, without opening the body. */
 export async function sendObjectHead(store: ObjectStore, where: Where, reply: FastifyReply, ctx: ReadContext): Promise<FastifyReply> {
-  const meta = await store.headObject(where.bucket, where.key, { signal: where.signal });
+  const meta = await store.headObject({ bucket: where.bucket, key: where.key, signal: where.signal });
   const answered = preconditionAnswer(reply, meta, ctx);
   if (answered) return answered;
-  const range = requestedRange(ctx, meta);
-  const span = range && resolveRange(range, meta.size);
-  if (range && span === undefined) return unsatisfiable(reply, meta, ctx);
+  const { range, rangeIf } = requestedRange(ctx);
+  const applies = range !== undefined && rangeStillApplies(meta, rangeIf);
+  const span = applies ? rangeSpan(meta.size, range) : undefined;
+  if (applies && span === undefined) return unsatisfiable(reply, meta, ctx);
   return answerWith(reply, objectHeaders(meta, ctx), meta.size, span).send();
 }

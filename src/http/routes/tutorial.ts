@@ -9,7 +9,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertAllowed } from '../../auth/authorize.js';
 import { ServiceError } from '../../errors/codes.js';
 import { noSuchKey } from '../../errors/not-found.js';
-import { assertBucketName, assertObjectKey } from '../../storage/names.js';
 import type { ObjectStore, ObjectSummary } from '../../storage/types.js';
 import { acceptRawBodies, declaredLength, limitedBody } from '../body.js';
 import { notFound, sendTextError } from '../errors.js';
@@ -32,15 +31,11 @@ type BucketParams = { bucket: string };
 type ObjectParams = { bucket: string; '*': string };
 
 function bucketOf(request: FastifyRequest): string {
-  const { bucket } = request.params as BucketParams;
-  assertBucketName(bucket);
-  return bucket;
+  return (request.params as BucketParams).bucket;
 }
 
 function objectOf(request: FastifyRequest): { bucket: string; key: string } {
-  const { '*': key } = request.params as ObjectParams;
-  const bucket = bucketOf(request);
-  assertObjectKey(key);
+  const { bucket, '*': key } = request.params as ObjectParams;
   return { bucket, key };
 }
 
@@ -111,7 +106,7 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
   app.post('/:bucket', async (request, reply) => {
     const bucket = bucketOf(request);
     assertAllowed(request, 'admin', bucket);
-    await store.createBucket(bucket, { signal: requestSignal(request, reply) });
+    await store.createBucket({ bucket, signal: requestSignal(request, reply) });
     return text(reply, `${bucket} created on Amazon S3.`);
   });
 
@@ -125,7 +120,7 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
   app.delete('/:bucket', async (request, reply) => {
     const bucket = bucketOf(request);
     assertAllowed(request, 'admin', bucket);
-    await store.deleteBucket(bucket, { signal: requestSignal(request, reply) });
+    await store.deleteBucket({ bucket, signal: requestSignal(request, reply) });
     return text(reply, `${bucket} deleted from Amazon S3.`);
   });
 
@@ -157,14 +152,14 @@ export async function tutorialRoutes(app: FastifyInstance, opts: TutorialOptions
     const { bucket, key } = objectOf(request);
     assertAllowed(request, 'read', bucket, key);
     const responseType = responseTypeOf(request);
-    const meta = await store.headObject(bucket, key, { signal: requestSignal(request, reply) });
+    const meta = await store.headObject({ bucket, key, signal: requestSignal(request, reply) });
     return reply.headers(storedObjectHeaders(meta, responseType)).send();
   });
 
   app.delete('/:bucket/*', async (request, reply) => {
     const { bucket, key } = objectOf(request);
     assertAllowed(request, 'delete', bucket, key);
-    const existed = await store.deleteObject(bucket, key, { signal: requestSignal(request, reply) });
+    const existed = await store.deleteObject({ bucket, key, signal: requestSignal(request, reply) });
     if (!existed) throw noSuchKey(bucket, key);
     return text(reply, `${key} deleted from Amazon S3 bucket : ${bucket}.`);
   });

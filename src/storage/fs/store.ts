@@ -18,7 +18,6 @@ import { noSuchBucket, noSuchKey } from '../../errors/not-found.js';
 import {
   DEFAULT_CONTENT_TYPE,
   type BucketInfo,
-  type ByteRange,
   type CopyObjectOptions,
   type GetObjectOptions,
   type GetObjectResult,
@@ -27,9 +26,25 @@ import {
   type ObjectMeta,
   type ObjectStore,
   type PutObjectOptions,
+  type BucketOptions,
+  type ObjectOptions,
   type Signal,
+  type StoreCapabilities,
   type StoreSpace,
+  type Tags,
+  type TaggingOptions,
+  type CreateMultipartOptions,
+  type UploadPartOptions,
+  type PartInfo,
+  type UploadPartCopyOptions,
+  type ListPartsOptions,
+  type ListPartsResult,
+  type ListUploadsOptions,
+  type ListUploadsResult,
+  type CompleteMultipartOptions,
+  type UploadOptions,
 } from '../types.js';
+import { notYet } from '../not-yet.js';
 import { IO_BUFFER, type BlobFiles } from './blobs.js';
 import { NotDurable, type CommitQueue } from './commits.js';
 import type { BucketRow, MetaDb, ObjectRow, RowWithData } from './db.js';
@@ -37,6 +52,7 @@ import { INLINE_MAX, readSmall } from './inline.js';
 import { listPage } from './listing.js';
 import type { DiskSpace } from './space.js';
 import { checkContentMd5, checkPutPreconditions, hasPreconditions } from '../preconditions.js';
+import { servedRange } from '../ranges.js';
 
 /** Give up on a key whose blob keeps vanishing between reading its row and opening it (constant overwrites). */
 const MAX_RACES = 100;
@@ -61,16 +77,6 @@ function inlineBytes(row: RowWithData): Buffer {
   return row.data;
 }
 
-/** The inclusive byte range to serve, clamped to the object; InvalidRange when it starts past the end. */
-function clampRange(size: number, range: ByteRange): { start: number; end: number } {
-  const { start } = range;
-  const end = Math.min(range.end ?? size - 1, size - 1);
-  if (!Number.isSafeInteger(start) || start < 0 || start >= size || end < start) {
-    throw new ServiceError('InvalidRange', `The range starting at byte ${start} is not satisfiable (size ${size}).`);
-  }
-  return { start, end };
-}
-
 export interface FsStoreParts {
   db: MetaDb;
   commits: CommitQueue;
@@ -84,6 +90,7 @@ export interface FsStoreParts {
 
 export class FsStore implements ObjectStore {
   readonly kind = 'fs';
+  readonly capabilities: StoreCapabilities = { checksums: [] };
   /** Settles when the start-up sweep is done; tests await it. */
   readonly recovered: Promise<{ removed: number }>;
   private readonly db: MetaDb;
@@ -103,27 +110,28 @@ export class FsStore implements ObjectStore {
     this.stopRecovery = parts.stopRecovery;
   }
 
-  async listBuckets(opts?: Signal): Promise<BucketInfo[]> {
+  async listBuckets(opts: Signal): Promise<BucketInfo[]> {
     this.check(opts);
     return this.db.listBuckets().map((b) => ({ name: b.name, creationDate: new Date(b.created_at) }));
   }
 
-  async createBucket(bucket: string, opts?: Signal): Promise<void> {
+  async createBucket(opts: BucketOptions): Promise<void> {
+    const { bucket } = opts;
     this.check(opts);
     await this.room.admit(0, true);
     const now = Date.now();
     await this.commits.enqueue(() => this.db.createBucket(bucket, now));
   }
 
-  async headBucket(bucket: string, opts?: Signal): Promise<BucketInfo> {
+  async headBucket(opts: BucketOptions): Promise<BucketInfo> {
     this.check(opts);
-    const row = this.requireBucket(bucket);
+    const row = this.requireBucket(opts.bucket);
     return { name: row.name, creationDate: new Date(row.created_at) };
   }
 
-  async deleteBucket(bucket: string, opts?: Signal): Promise<void> {
+  async deleteBucket(opts: BucketOptions): Promise<void> {
     this.check(opts);
-    await this.commits.enqueue(() => this.db.deleteBucket(bucket), 'delete');
+    await this.commits.enqueue(() => this.db.deleteBucket(opts.bucket), 'delete');
   }
 
   async putObject(opts: PutObjectOptions): Promise<ObjectMeta> {
@@ -166,7 +174,8 @@ export class FsStore implements ObjectStore {
     this.check(opts);
     for (let race = 0; ; race++) {
       const row = this.requireObjectWithData(opts.bucket, opts.key);
-      const range = opts.range ? clampRange(row.size, opts.range) : undefined;
+      const version = { etag: row.etag, lastModified: new Date(row.last_modified), size: row.size };
+      const range = servedRange(version, opts.range, opts.rangeIf);
       const start = range?.start ?? 0;
       const end = range?.end ?? row.size - 1;
       if (row.blob === null) {
@@ -189,12 +198,13 @@ export class FsStore implements ObjectStore {
     }
   }
 
-  async headObject(bucket: string, key: string, opts?: Signal): Promise<ObjectMeta> {
+  async headObject(opts: ObjectOptions): Promise<ObjectMeta> {
     this.check(opts);
-    return toMeta(this.requireObject(bucket, key));
+    return toMeta(this.requireObject(opts.bucket, opts.key));
   }
 
-  async deleteObject(bucket: string, key: string, opts?: Signal): Promise<boolean> {
+  async deleteObject(opts: ObjectOptions): Promise<boolean> {
+    const { bucket, key } = opts;
     this.check(opts);
     this.requireBucket(bucket);
     const keyBytes = Buffer.from(key, 'utf8');
@@ -229,7 +239,39 @@ export class FsStore implements ObjectStore {
     return listPage(this.db, opts);
   }
 
-  async ping(opts?: Signal): Promise<void> {
+  async getObjectTagging(_opts: ObjectOptions): Promise<Tags> {
+    throw notYet('getObjectTagging');
+  }
+  async putObjectTagging(_opts: TaggingOptions): Promise<void> {
+    throw notYet('putObjectTagging');
+  }
+  async deleteObjectTagging(_opts: ObjectOptions): Promise<void> {
+    throw notYet('deleteObjectTagging');
+  }
+  async createMultipartUpload(_opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
+    throw notYet('createMultipartUpload');
+  }
+  async uploadPart(opts: UploadPartOptions): Promise<PartInfo> {
+    opts.body.destroy();
+    throw notYet('uploadPart');
+  }
+  async uploadPartCopy(_opts: UploadPartCopyOptions): Promise<PartInfo> {
+    throw notYet('uploadPartCopy');
+  }
+  async listParts(_opts: ListPartsOptions): Promise<ListPartsResult> {
+    throw notYet('listParts');
+  }
+  async listMultipartUploads(_opts: ListUploadsOptions): Promise<ListUploadsResult> {
+    throw notYet('listMultipartUploads');
+  }
+  async completeMultipartUpload(_opts: CompleteMultipartOptions): Promise<ObjectMeta> {
+    throw notYet('completeMultipartUpload');
+  }
+  async abortMultipartUpload(_opts: UploadOptions): Promise<void> {
+    throw notYet('abortMultipartUpload');
+  }
+
+  async ping(opts: Signal): Promise<void> {
     this.check(opts);
     this.db.ping();
   }

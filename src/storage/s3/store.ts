@@ -35,7 +35,24 @@ import type {
   ObjectStore,
   PutObjectOptions,
   Signal,
+  BucketOptions,
+  ObjectOptions,
+  StoreCapabilities,
+  Tags,
+  TaggingOptions,
+  CreateMultipartOptions,
+  UploadPartOptions,
+  PartInfo,
+  UploadPartCopyOptions,
+  ListPartsOptions,
+  ListPartsResult,
+  ListUploadsOptions,
+  ListUploadsResult,
+  CompleteMultipartOptions,
+  UploadOptions,
 } from '../types.js';
+import { notYet } from '../not-yet.js';
+import { clampRange } from '../ranges.js';
 import { DEFAULT_CONTENT_TYPE, MAX_LIST_KEYS } from '../types.js';
 import { createS3Client } from './client.js';
 import { Circuit, type Verdict } from './circuit.js';
@@ -56,6 +73,7 @@ import { checkPutPreconditions, hasPreconditions } from '../preconditions.js';
 
 export class S3Store implements ObjectStore {
   readonly kind = 's3';
+  readonly capabilities: StoreCapabilities = { checksums: [] };
   readonly #client: S3Client;
   readonly #opts: S3StoreOptions;
   readonly #circuit: Circuit;
@@ -63,7 +81,7 @@ export class S3Store implements ObjectStore {
   constructor(opts: S3StoreOptions) {
     this.#opts = opts;
     this.#client = createS3Client(opts);
-    this.#circuit = new Circuit({ ...S3_CIRCUIT, probe: () => this.ping(), log: opts.log });
+    this.#circuit = new Circuit({ ...S3_CIRCUIT, probe: () => this.ping({}), log: opts.log });
   }
 
   /** Runs one backend call through the circuit: the caller's own abort says nothing of the backend. */
@@ -105,7 +123,7 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  async listBuckets(opts: Signal = {}): Promise<BucketInfo[]> {
+  async listBuckets(opts: Signal): Promise<BucketInfo[]> {
     const buckets: BucketInfo[] = [];
     let token: string | undefined;
     do {
@@ -120,7 +138,8 @@ export class S3Store implements ObjectStore {
     return buckets;
   }
 
-  async createBucket(bucket: string, opts: Signal = {}): Promise<void> {
+  async createBucket(opts: BucketOptions): Promise<void> {
+    const { bucket } = opts;
     // Re-creating a bucket one owns answers 200 on Ceph RGW and in AWS us-east-1, not an error: ask first.
     // (Two creates racing can both succeed; the contract's error is for the common, sequential case.)
     if (await this.#bucketExists(bucket, opts.signal)) {
@@ -136,14 +155,15 @@ export class S3Store implements ObjectStore {
     );
   }
 
-  async headBucket(bucket: string, opts: Signal = {}): Promise<BucketInfo> {
-    const { signal } = opts;
+  async headBucket(opts: BucketOptions): Promise<BucketInfo> {
+    const { bucket, signal } = opts;
     const [, all] = await Promise.all([this.#headBucket(bucket, signal), this.listBuckets(opts)]);
     // A bucket we may use but do not own is not listed: its creation date is unknown.
     return all.find((b) => b.name === bucket) ?? { name: bucket, creationDate: new Date(0) };
   }
 
-  async deleteBucket(bucket: string, opts: Signal = {}): Promise<void> {
+  async deleteBucket(opts: BucketOptions): Promise<void> {
+    const { bucket } = opts;
     await this.#run({ bucket }, opts.signal, () =>
       this.#client.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal: opts.signal }),
     );
@@ -180,18 +200,44 @@ export class S3Store implements ObjectStore {
 
   async getObject(opts: GetObjectOptions): Promise<GetObjectResult> {
     const { bucket, key, signal } = opts;
-    const out = await this.#run({ bucket, key }, signal, () =>
-      this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: rangeHeader(opts.range) }), {
-        abortSignal: signal,
-      }),
-    );
+    const condition = opts.range ? opts.rangeIf : undefined;
+    const get = (ranged: boolean) =>
+      this.#run({ bucket, key }, signal, () =>
+        this.#client.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Range: ranged ? rangeHeader(opts.range) : undefined,
+            PartNumber: opts.partNumber,
+            // If-Range as S3 has no such header: the range only while the object is that version
+            IfMatch: ranged && condition && 'etag' in condition ? condition.etag : undefined,
+            IfUnmodifiedSince: ranged && condition && 'lastModified' in condition ? condition.lastModified : undefined,
+          }),
+          { abortSignal: signal },
+        ),
+      );
+    // S3 servers differ on a zero suffix (RGW serves bytes): no object has a satisfiable one
+    if (opts.range && 'suffix' in opts.range && opts.range.suffix <= 0) clampRange(0, opts.range);
+    // a changed object costs a second call; an unchanged one (the common case) is served at once
+    let ranged = opts.range !== undefined || opts.partNumber !== undefined;
+    const out = await get(true).catch((err: unknown) => {
+      if (!condition || !(err instanceof ServiceError) || err.code !== 'PreconditionFailed') throw err;
+      ranged = false;
+      return get(false);
+    });
     const served = parseContentRange(out.ContentRange);
     const size = served?.total ?? out.ContentLength ?? 0;
-    const range = opts.range ? (served ? { start: served.start, end: served.end } : { start: 0, end: size - 1 }) : undefined;
+    // an empty object has no byte to serve, whatever the server answered
+    if (ranged && opts.range && !served && size === 0) {
+      (out.Body as Readable | undefined)?.destroy();
+      clampRange(0, opts.range);
+    }
+    const range = served ? { start: served.start, end: served.end } : ranged && size > 0 ? { start: 0, end: size - 1 } : undefined;
     return { meta: metaOf(key, out, size), body: out.Body as Readable, range };
   }
 
-  async headObject(bucket: string, key: string, opts: Signal = {}): Promise<ObjectMeta> {
+  async headObject(opts: ObjectOptions): Promise<ObjectMeta> {
+    const { bucket, key } = opts;
     const out = await this.#run({ bucket, key }, opts.signal, () =>
       this.#client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal }),
     );
@@ -201,14 +247,15 @@ export class S3Store implements ObjectStore {
   /** The ETag of the current object, or undefined when there is none. */
   async #currentEtag(bucket: string, key: string, signal: AbortSignal | undefined): Promise<string | undefined> {
     try {
-      return (await this.headObject(bucket, key, { signal })).etag;
+      return (await this.headObject({ bucket, key, signal })).etag;
     } catch (err) {
       if (err instanceof ServiceError && err.code === 'NoSuchKey') return undefined;
       throw err;
     }
   }
 
-  async deleteObject(bucket: string, key: string, opts: Signal = {}): Promise<boolean> {
+  async deleteObject(opts: ObjectOptions): Promise<boolean> {
+    const { bucket, key } = opts;
     if ((await this.#currentEtag(bucket, key, opts.signal)) === undefined) return false;
     await this.#run({ bucket, key }, opts.signal, () =>
       this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal }),
@@ -233,7 +280,7 @@ export class S3Store implements ObjectStore {
       }
       throw await this.#failure(err, { bucket, key }, signal);
     }
-    return this.headObject(bucket, key, opts);
+    return this.headObject({ bucket, key, signal });
   }
 
   async listObjects(opts: ListObjectsOptions): Promise<ListObjectsResult> {
@@ -256,7 +303,39 @@ export class S3Store implements ObjectStore {
     return decodeListing(out);
   }
 
-  async ping(opts: Signal = {}): Promise<void> {
+  async getObjectTagging(_opts: ObjectOptions): Promise<Tags> {
+    throw notYet('getObjectTagging');
+  }
+  async putObjectTagging(_opts: TaggingOptions): Promise<void> {
+    throw notYet('putObjectTagging');
+  }
+  async deleteObjectTagging(_opts: ObjectOptions): Promise<void> {
+    throw notYet('deleteObjectTagging');
+  }
+  async createMultipartUpload(_opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
+    throw notYet('createMultipartUpload');
+  }
+  async uploadPart(opts: UploadPartOptions): Promise<PartInfo> {
+    opts.body.destroy();
+    throw notYet('uploadPart');
+  }
+  async uploadPartCopy(_opts: UploadPartCopyOptions): Promise<PartInfo> {
+    throw notYet('uploadPartCopy');
+  }
+  async listParts(_opts: ListPartsOptions): Promise<ListPartsResult> {
+    throw notYet('listParts');
+  }
+  async listMultipartUploads(_opts: ListUploadsOptions): Promise<ListUploadsResult> {
+    throw notYet('listMultipartUploads');
+  }
+  async completeMultipartUpload(_opts: CompleteMultipartOptions): Promise<ObjectMeta> {
+    throw notYet('completeMultipartUpload');
+  }
+  async abortMultipartUpload(_opts: UploadOptions): Promise<void> {
+    throw notYet('abortMultipartUpload');
+  }
+
+  async ping(opts: Signal): Promise<void> {
     await this.#run({}, opts.signal, () => this.#client.send(new ListBucketsCommand({}), { abortSignal: opts.signal }));
   }
 

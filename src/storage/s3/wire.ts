@@ -6,7 +6,8 @@ import type { HeadObjectCommandOutput, ListObjectsV2CommandOutput } from '@aws-s
 import { DEFAULT_CONTENT_TYPE, type ByteRange, type ListObjectsResult, type ObjectMeta } from '../types.js';
 
 export function rangeHeader(range: ByteRange | undefined): string | undefined {
-  return range ? `bytes=${range.start}-${range.end ?? ''}` : undefined;
+  if (!range) return undefined;
+  return 'suffix' in range ? `bytes=-${range.suffix}` : `bytes=${range.start}-${range.end ?? ''}`;
 }
 
 /** "bytes 2-5/20" → { start: 2, end: 5, total: 20 }; undefined when absent or not of that form. */

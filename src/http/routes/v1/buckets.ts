@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { assertAllowed } from '../../../auth/authorize.js';
 import { requestSignal } from '../../request-signal.js';
 import { deleteUnderPrefix } from './delete-many.js';
-import { bucketJson, checkedBucket } from './resources.js';
+import { bucketJson } from './resources.js';
 import { BucketInfo, BucketParams, errorResponses, NoBody } from './schemas.js';
 import type { V1Options } from './types.js';
 
@@ -43,11 +43,11 @@ export async function bucketRoutes(fastify: FastifyInstance, { store }: V1Option
       },
     },
     async (request, reply) => {
-      const bucket = checkedBucket(request.params);
+      const bucket = request.params.bucket;
       assertAllowed(request, 'admin', bucket);
       const signal = requestSignal(request, reply);
-      await store.createBucket(bucket, { signal });
-      return reply.code(201).send(bucketJson(await store.headBucket(bucket, { signal })));
+      await store.createBucket({ bucket, signal });
+      return reply.code(201).send(bucketJson(await store.headBucket({ bucket, signal })));
     },
   );
 
@@ -58,9 +58,9 @@ export async function bucketRoutes(fastify: FastifyInstance, { store }: V1Option
       schema: { tags, summary: 'Read a bucket', params: BucketParams, response: { 200: BucketInfo, ...errorResponses(404) } },
     },
     async (request, reply) => {
-      const bucket = checkedBucket(request.params);
+      const bucket = request.params.bucket;
       assertAllowed(request, 'list', bucket);
-      return bucketJson(await store.headBucket(bucket, { signal: requestSignal(request, reply) }));
+      return bucketJson(await store.headBucket({ bucket, signal: requestSignal(request, reply) }));
     },
   );
 
@@ -76,9 +76,9 @@ export async function bucketRoutes(fastify: FastifyInstance, { store }: V1Option
       },
     },
     async (request, reply) => {
-      const bucket = checkedBucket(request.params);
+      const bucket = request.params.bucket;
       assertAllowed(request, 'list', bucket);
-      await store.headBucket(bucket, { signal: requestSignal(request, reply) });
+      await store.headBucket({ bucket, signal: requestSignal(request, reply) });
       return reply.code(200).send();
     },
   );
@@ -96,11 +96,11 @@ export async function bucketRoutes(fastify: FastifyInstance, { store }: V1Option
       },
     },
     async (request, reply) => {
-      const bucket = checkedBucket(request.params);
+      const bucket = request.params.bucket;
       assertAllowed(request, 'admin', bucket); // admin includes deleting what a forced delete empties
       const signal = requestSignal(request, reply);
       if (request.query.force) await deleteUnderPrefix(store, bucket, '', signal);
-      await store.deleteBucket(bucket, { signal });
+      await store.deleteBucket({ bucket, signal });
       return reply.code(204).send();
     },
   );

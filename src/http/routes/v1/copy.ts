@@ -6,7 +6,6 @@ import { assertAllowed } from '../../../auth/authorize.js';
 import { ServiceError } from '../../../errors/codes.js';
 import { requestSignal } from '../../request-signal.js';
 import { objectJson } from '../../objects/views.js';
-import { checkedObject } from './resources.js';
 import { BucketName, errorResponses, ObjectInfo } from './schemas.js';
 import type { V1Options } from './types.js';
 
@@ -33,9 +32,7 @@ export async function copyRoutes(fastify: FastifyInstance, { store }: V1Options)
       },
     },
     async (request, reply) => {
-      const { source, destination, move } = request.body;
-      const from = checkedObject({ bucket: source.bucket, '*': source.key });
-      const to = checkedObject({ bucket: destination.bucket, '*': destination.key });
+      const { source: from, destination: to, move } = request.body;
       if (from.bucket === to.bucket && from.key === to.key) {
         // a move onto itself would delete the object; a copy onto itself changes nothing
         throw new ServiceError('InvalidArgument', 'The source and the destination are the same object.');
@@ -45,7 +42,7 @@ export async function copyRoutes(fastify: FastifyInstance, { store }: V1Options)
       if (move) assertAllowed(request, 'delete', from.bucket, from.key);
       const signal = requestSignal(request, reply);
       const meta = await store.copyObject({ sourceBucket: from.bucket, sourceKey: from.key, ...to, signal });
-      if (move) await store.deleteObject(from.bucket, from.key, { signal });
+      if (move) await store.deleteObject({ bucket: from.bucket, key: from.key, signal });
       return objectJson(to.bucket, meta);
     },
   );

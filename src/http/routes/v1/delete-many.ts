@@ -34,7 +34,7 @@ export async function deleteUnderPrefix(store: ObjectStore, bucket: string, pref
   for (;;) {
     const page = await store.listObjects({ bucket, prefix: prefix || undefined, startAfter, signal });
     const keys = page.objects.map((o) => o.key);
-    const existed = await deleteEach(keys, (key) => store.deleteObject(bucket, key, { signal }));
+    const existed = await deleteEach(keys, (key) => store.deleteObject({ bucket, key, signal }));
     deleted += existed.filter(Boolean).length;
     startAfter = keys.at(-1);
     if (!page.isTruncated || startAfter === undefined) return deleted;

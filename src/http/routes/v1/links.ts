@@ -15,7 +15,6 @@ import { checkedDateTime } from '../../dates.js';
 import { requestSignal } from '../../request-signal.js';
 import { allowOnly } from '../../methods.js';
 import { CreatedLink, CreateLinkBody, DEFAULT_LINK_PAGE, LinkInfo, LinkList, LinkParams, ListLinksQuery } from './links-schemas.js';
-import { checkedBucket, checkedObject } from './resources.js';
 import { errorResponses, NoBody } from './schemas.js';
 import type { V1Options } from './types.js';
 
@@ -98,11 +97,11 @@ export async function linkRoutes(fastify: FastifyInstance, { store, shareLinks }
     },
     async (request, reply) => {
       const { body } = request;
-      const { bucket, key } = checkedObject({ bucket: body.bucket, '*': body.key });
+      const { bucket, key } = body;
       assertMayUse(request, { kind: body.kind, bucket, key });
       const now = Date.now();
       const expiresAt = expiryOf(body, now);
-      await store.headBucket(bucket, { signal: requestSignal(request, reply) }); // no link into a missing bucket
+      await store.headBucket({ bucket, signal: requestSignal(request, reply) }); // no link into a missing bucket
       const { link, token } = await service.create({
         bucket,
         key,
@@ -129,7 +128,6 @@ export async function linkRoutes(fastify: FastifyInstance, { store, shareLinks }
     async (request) => {
       const { bucket, limit, cursor } = request.query;
       if (bucket === undefined) assertAllowed(request, 'admin');
-      else checkedBucket({ bucket });
       const page = await service.list(bucket, limit ?? DEFAULT_LINK_PAGE, cursor);
       const now = Date.now();
       const visible = bucket === undefined ? page.links : page.links.filter((link) => mayUse(request, link));

@@ -3,7 +3,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { assertAllowed } from '../../../auth/authorize.js';
 import { requestSignal } from '../../request-signal.js';
-import { checkedBucket } from './resources.js';
 import { BucketParams, errorResponses, Listing, ListingQuery } from './schemas.js';
 import type { V1Options } from './types.js';
 
@@ -26,7 +25,7 @@ export async function listingRoutes(fastify: FastifyInstance, { store }: V1Optio
       },
     },
     async (request, reply) => {
-      const bucket = checkedBucket(request.params);
+      const bucket = request.params.bucket;
       const { prefix, delimiter, startAfter, limit, cursor } = request.query;
       assertAllowed(request, 'list', bucket, prefix ?? '');
       const page = await store.listObjects({

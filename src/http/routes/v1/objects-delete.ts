@@ -5,12 +5,11 @@ import { Type } from 'typebox';
 import { assertAllowed } from '../../../auth/authorize.js';
 import { concealMissing } from '../../../auth/conceal.js';
 import { noSuchKey } from '../../../errors/not-found.js';
-import { assertObjectKey } from '../../../storage/names.js';
 import type { ObjectStore } from '../../../storage/types.js';
 import { errorView } from '../../errors.js';
 import { requestSignal } from '../../request-signal.js';
 import { deleteEach, deleteUnderPrefix } from './delete-many.js';
-import { checkedBucket, checkedObject } from './resources.js';
+import { objectParams } from './resources.js';
 import { BucketParams, errorResponses, NoBody, ObjectParams } from './schemas.js';
 import type { V1Options } from './types.js';
 
@@ -32,8 +31,7 @@ type KeyOutcome = { key: string; deleted: true } | { key: string; deleted: false
 
 async function deleteOne(request: FastifyRequest, store: ObjectStore, bucket: string, key: string, signal: AbortSignal): Promise<KeyOutcome> {
   try {
-    assertObjectKey(key);
-    if (await store.deleteObject(bucket, key, { signal })) return { key, deleted: true };
+    if (await store.deleteObject({ bucket, key, signal })) return { key, deleted: true };
     throw noSuchKey(bucket, key);
   } catch (err) {
     const { code, message } = errorView(concealMissing(request, err, { action: 'delete', bucket, key }));
@@ -55,9 +53,9 @@ export async function objectDeleteRoutes(fastify: FastifyInstance, { store }: V1
       },
     },
     async (request, reply) => {
-      const { bucket, key } = checkedObject(request.params);
+      const { bucket, key } = objectParams(request.params);
       assertAllowed(request, 'delete', bucket, key);
-      const existed = await store.deleteObject(bucket, key, { signal: requestSignal(request, reply) });
+      const existed = await store.deleteObject({ bucket, key, signal: requestSignal(request, reply) });
       if (!existed) throw noSuchKey(bucket, key);
       return reply.code(204).send();
     },
@@ -75,7 +73,7 @@ export async function objectDeleteRoutes(fastify: FastifyInstance, { store }: V1
       },
     },
     async (request, reply) => {
-      const bucket = checkedBucket(request.params);
+      const bucket = request.params.bucket;
       // the prefix covers every key under it; list too, since the answer counts what was there
       assertAllowed(request, 'list', bucket, request.query.prefix);
       assertAllowed(request, 'delete', bucket, request.query.prefix);
@@ -97,10 +95,10 @@ export async function objectDeleteRoutes(fastify: FastifyInstance, { store }: V1
       },
     },
     async (request, reply) => {
-      const bucket = checkedBucket(request.params);
+      const bucket = request.params.bucket;
       for (const key of request.body.keys) assertAllowed(request, 'delete', bucket, key); // all or nothing, before any store call
       const signal = requestSignal(request, reply);
-      await store.headBucket(bucket, { signal }); // a missing bucket fails the whole request, not each key
+      await store.headBucket({ bucket, signal }); // a missing bucket fails the whole request, not each key
       const keys = [...new Set(request.body.keys)];
       const outcomes = await deleteEach(keys, (key) => deleteOne(request, store, bucket, key, signal));
       return {

@@ -10,7 +10,7 @@ import { assertAllowed } from '../../../auth/authorize.js';
 import { ReadHeaders, ReadQuery } from '../../objects/headers.js';
 import { readContext, sendObject, sendObjectHead } from '../../objects/send.js';
 import { requestSignal } from '../../request-signal.js';
-import { checkedObject } from './resources.js';
+import { objectParams } from './resources.js';
 import { Bytes, errorResponses, NoBody, OBJECT_HEADERS_DOC, ObjectParams } from './schemas.js';
 import type { V1Options } from './types.js';
 
@@ -31,7 +31,7 @@ export async function objectReadRoutes(fastify: FastifyInstance, { store }: V1Op
     '/buckets/:bucket/objects/*',
     { exposeHeadRoute: false, schema: { ...schema, summary: 'Download an object' } },
     async (request, reply) => {
-      const { bucket, key } = checkedObject(request.params);
+      const { bucket, key } = objectParams(request.params);
       assertAllowed(request, 'read', bucket, key);
       const ctx = readContext(key, request.query.download, request.headers);
       return sendObject(store, { bucket, key, signal: requestSignal(request, reply) }, reply, ctx);
@@ -42,7 +42,7 @@ export async function objectReadRoutes(fastify: FastifyInstance, { store }: V1Op
     '/buckets/:bucket/objects/*',
     { config: { swagger: { exposeHeadRoute: true } }, schema: { ...schema, summary: 'The headers of a download' } },
     async (request, reply) => {
-      const { bucket, key } = checkedObject(request.params);
+      const { bucket, key } = objectParams(request.params);
       assertAllowed(request, 'read', bucket, key);
       const ctx = readContext(key, request.query.download, request.headers);
       return sendObjectHead(store, { bucket, key, signal: requestSignal(request, reply) }, reply, ctx);

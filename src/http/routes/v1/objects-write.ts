@@ -10,7 +10,7 @@ import { acceptRawBodies } from '../../body.js';
 import { WriteHeaders } from '../../objects/headers.js';
 import { storeRequestBody } from '../../objects/receive.js';
 import { objectJson } from '../../objects/views.js';
-import { checkedObject } from './resources.js';
+import { objectParams } from './resources.js';
 import { Bytes, errorResponses, ObjectInfo, ObjectParams } from './schemas.js';
 import type { V1Options } from './types.js';
 
@@ -33,7 +33,7 @@ export async function objectWriteRoutes(fastify: FastifyInstance, { store, maxOb
       },
     },
     async (request, reply) => {
-      const { bucket, key } = checkedObject(request.params);
+      const { bucket, key } = objectParams(request.params);
       assertAllowed(request, 'write', bucket, key);
       const meta = await storeRequestBody(store, maxObjectSize, { bucket, key }, request, reply);
       return reply.code(201).send(objectJson(bucket, meta));

@@ -1,16 +1,8 @@
-/** Names from the request, checked once (storage/names.ts), and the JSON view of a bucket. */
-import { assertBucketName, assertObjectKey } from '../../../storage/names.js';
+/** Names from the request (the core checks them, before any store sees them), and the JSON view of a bucket. */
 import type { BucketInfo } from '../../../storage/types.js';
 
-export function checkedBucket(params: { bucket: string }): string {
-  assertBucketName(params.bucket);
-  return params.bucket;
-}
-
-export function checkedObject(params: { bucket: string; '*': string }): { bucket: string; key: string } {
-  const bucket = checkedBucket(params);
-  assertObjectKey(params['*']);
-  return { bucket, key: params['*'] };
+export function objectParams(params: { bucket: string; '*': string }): { bucket: string; key: string } {
+  return { bucket: params.bucket, key: params['*'] };
 }
 
 export function bucketJson(info: BucketInfo) {
