@@ -1,11 +1,12 @@
 /**
  * The flexible checksums of S3 (x-amz-checksum-*): computed while a body streams, compared with what the client
- * announced, and combined into a multipart object's composite. CRC32 is Node's own (zlib.crc32), CRC32C and
- * CRC64NVME come from AWS's packages, SHA-1 and SHA-256 from node:crypto.
+ * announced, and combined into a multipart object's composite. CRC32 is Node's own (zlib.crc32), CRC32C comes
+ * from @node-rs/crc32 (native, ~4 GB/s here, where pure-JS versions run ~50 MB/s), CRC64NVME from AWS's own
+ * package, SHA-1 and SHA-256 from node:crypto.
  */
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { Crc32c } from '@aws-crypto/crc32c';
+import { crc32c as crc32cUpdate } from '@node-rs/crc32';
 import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import { ServiceError } from '../errors/codes.js';
 import { CHECKSUM_ALGORITHMS, type BodyIntegrity, type ChecksumAlgorithm, type Checksums } from './types.js';
@@ -32,10 +33,10 @@ function crc32(): Digest {
 }
 
 function crc32c(): Digest {
-  const hash = new Crc32c();
+  let value = 0;
   return {
-    update: (chunk) => void hash.update(chunk),
-    finish: async () => uint32(hash.digest()),
+    update: (chunk) => (value = crc32cUpdate(chunk, value)),
+    finish: async () => uint32(value),
   };
 }
 
