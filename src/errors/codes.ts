@@ -18,9 +18,19 @@ export const ERROR_STATUS = {
   EntityTooSmall: 400,
   MalformedXML: 400,
   IncompleteBody: 400,
+  /** A SigV4 Authorization header or presigned query that cannot be read. */
+  AuthorizationHeaderMalformed: 400,
+  AuthorizationQueryParametersError: 400,
+  /** The body's SHA-256 is not the one x-amz-content-sha256 announced. */
+  XAmzContentSHA256Mismatch: 400,
   /** No valid access key on a request that needs one (answered with WWW-Authenticate: Bearer). */
   Unauthorized: 401,
   AccessDenied: 403,
+  /** A SigV4 signature made with an access key id the service does not know. */
+  InvalidAccessKeyId: 403,
+  SignatureDoesNotMatch: 403,
+  /** A signed request more than 15 minutes from the service's clock. */
+  RequestTimeTooSkewed: 403,
   NoSuchBucket: 404,
   NoSuchKey: 404,
   NotFound: 404,
