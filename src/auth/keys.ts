@@ -53,7 +53,14 @@ export function generateSecret(): string {
 interface Entry {
   digest: Buffer;
   principal: Principal;
+  /** The plain secret, for keys that may sign S3 requests (SigV4 is an HMAC keyed by it). */
+  secret?: string | undefined;
 }
+
+/** What the S3 face may sign with: the key's secret, or the news that it keeps only a hash. */
+export type SigningSecret =
+  | { principal: Principal; secret: string }
+  | { principal: Principal; hashOnly: true };
 
 /** Compared against when the id is unknown, so that a miss costs the same work as a wrong secret. */
 const NO_DIGEST = Buffer.alloc(32);
@@ -62,7 +69,7 @@ function entriesOf(keys: readonly AccessKeyConfig[]): Map<string, Entry> {
   const entries = new Map<string, Entry>();
   for (const key of keys) {
     const digest = key.secretHash ? Buffer.from(key.secretHash.slice('sha256:'.length), 'hex') : digestOf(key.secret ?? '');
-    entries.set(key.id, { digest, principal: { keyId: key.id, grants: key.grants } });
+    entries.set(key.id, { digest, principal: { keyId: key.id, grants: key.grants }, secret: key.secret });
   }
   return entries;
 }
@@ -95,6 +102,16 @@ export class Keyring {
   /** The key with this id as configured now (for checks that need no secret: a share link's creator). */
   principalOf(keyId: string): Principal | undefined {
     return this.entries.get(keyId)?.principal;
+  }
+
+  /**
+   * The secret an S3 request signed by this key id was signed with, to check its signature; undefined for an
+   * unknown id. A key stored with its hash only cannot verify a signature (`hashOnly`).
+   */
+  signingSecret(keyId: string): SigningSecret | undefined {
+    const entry = this.entries.get(keyId);
+    if (!entry) return undefined;
+    return entry.secret === undefined ? { principal: entry.principal, hashOnly: true } : { principal: entry.principal, secret: entry.secret };
   }
 
   /**

@@ -40,6 +40,7 @@ interface CreateOptions {
   actions?: string;
   grant?: RawGrant[];
   json?: boolean;
+  s3?: boolean;
 }
 
 function grantsOf(opts: CreateOptions): RawGrant[] {
@@ -61,11 +62,14 @@ function createCommand(): Command {
     .option('--grant <bucket[/prefix]=actions>', 'a grant in one word; repeatable', (v: string, prev: RawGrant[] | undefined) => [...(prev ?? []), parseGrant(v)])
     .option('--id <id>', 'the key id (default: a new random one)')
     .option('--description <text>', 'a note kept with the key in the config')
+    .option('--s3', 'a key that also signs S3 requests: its entry keeps the secret itself (put it in a file only its owner can read)')
     .option('--json', 'one JSON object: {"id","secret","token","key"}')
-    .addHelpText('after', '\nExamples:\n  s3gate keys create --bucket photos --prefix 2026/ --actions read,list\n  s3gate keys create --grant photos=read,list,write --grant archive=read\n  s3gate keys create --bucket "*" --actions admin      # every bucket, every action\n  s3gate keys create --bucket "*" --actions metrics    # /metrics only, for a scraper')
+    .addHelpText('after', '\nExamples:\n  s3gate keys create --bucket photos --prefix 2026/ --actions read,list\n  s3gate keys create --grant photos=read,list,write --grant archive=read\n  s3gate keys create --bucket "*" --actions admin      # every bucket, every action\n  s3gate keys create --bucket "*" --actions metrics    # /metrics only, for a scraper\n  s3gate keys create --s3 --bucket photos --actions read,list,write   # for aws, rclone, s3cmd too')
     .action((opts: CreateOptions) => {
       const secret = generateSecret();
-      const candidate = { id: opts.id ?? generateKeyId(), description: opts.description, secretHash: hashSecret(secret), grants: grantsOf(opts) };
+      // SigV4 is an HMAC keyed by the secret: a key that signs S3 requests keeps it, others only its hash
+      const stored = opts.s3 ? { secret } : { secretHash: hashSecret(secret) };
+      const candidate = { id: opts.id ?? generateKeyId(), description: opts.description, ...stored, grants: grantsOf(opts) };
       const checked = accessKeySchema.safeParse(candidate);
       if (!checked.success) {
         throw new UsageError(checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -78,6 +82,11 @@ function createCommand(): Command {
       printLine(`  secret: ${secret}`);
       printLine(`  token:  ${token}`);
       printLine('          send it as "Authorization: Bearer <token>" (the s3gate CLI: S3GATE_TOKEN or --token)\n');
+      if (opts.s3) {
+        printLine(`  S3 clients: access key id ${key.id}, secret access key ${secret}\n`);
+        printLine('This entry holds the secret itself: keep it in a file only its owner can read (chmod 600);');
+        printLine('the service refuses a config or keys file with secrets that its group or others may read.\n');
+      }
       printLine('Add this entry to "auth.keys" in the config file, or to the array in S3GATE_KEYS_FILE:\n');
       printLine(JSON.stringify(key, null, 2));
     });

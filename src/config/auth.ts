@@ -4,13 +4,15 @@
  * protected mode keeps it on loopback (protected.ts).
  *
  * Secrets are stored as `sha256:<hex>`: they are random and long (`s3gate keys create`), so a fast hash is
- * as safe as a slow password hash here, and it runs on every request. A plain `secret` is accepted instead,
- * for the day the S3 face verifies Signature V4 (which needs the secret itself); prefer `secretHash`.
+ * as safe as a slow password hash here, and it runs on every request. A key that signs S3 requests keeps its
+ * plain `secret` instead (SigV4 is an HMAC keyed by it: `keys create --s3`); a file holding one must be
+ * readable by its owner only (private-file.ts), or the service refuses it.
  */
 import { z } from 'zod';
 import { ACTIONS, SERVICE_ACTIONS } from './actions.js';
 import { bucketNameProblem } from '../storage/names.js';
 import { readJsonFile } from './json-file.js';
+import { exposedSecretsProblem, holdsPlainSecrets } from './private-file.js';
 
 export const SECRET_HASH_PATTERN = /^sha256:[0-9a-fA-F]{64}$/;
 /** "." and ":" separate the id from the secret in a token, so an id holds neither. */
@@ -36,7 +38,7 @@ export const accessKeySchema = z
   .object({
     id: z.string().regex(KEY_ID_PATTERN, { message: 'letters, digits, "_" and "-" only, 1 to 128 of them' }),
     secretHash: z.string().regex(SECRET_HASH_PATTERN, { message: 'must be sha256:<64 hex digits> (s3gate keys hash)' }).optional(),
-    /** Plain secret: only for S3 Signature V4 (not served yet); Bearer tokens need only secretHash. */
+    /** Plain secret: for keys that sign S3 requests (SigV4); Bearer tokens need only secretHash. */
     secret: z.string().min(16).optional(),
     description: z.string().optional(),
     grants: z.array(grantSchema).min(1),
@@ -94,6 +96,11 @@ export function mergeKeysFile(tree: Tree, problems: string[]): void {
   if (!checked.success) {
     // reported against the file, where the operator will look, not at an index in the merged list
     for (const issue of checked.error.issues) problems.push(`${where}: keys.${issue.path.join('.')}: ${issue.message}`);
+    return;
+  }
+  const exposed = holdsPlainSecrets(keys) ? exposedSecretsProblem(path, where) : undefined;
+  if (exposed) {
+    problems.push(exposed);
     return;
   }
   auth['keys'] = [...(Array.isArray(auth['keys']) ? auth['keys'] : []), ...(keys as unknown[])];
