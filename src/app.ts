@@ -1,34 +1,23 @@
-/** Builds the HTTP app from (config, store, logger). It never listens: main.ts and the tests do. */
+/** Builds one listener's HTTP app from the core (core/core.ts). It never listens: server.ts and the tests do. */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import { installAuth } from './auth/hook.js';
-import type { Config } from './config/schema.js';
 import { notFound, sendTextError } from './http/errors.js';
 import { FaceShapes } from './http/face-shapes.js';
 import { nodeServerOptions, registerHardening } from './http/hardening/index.js';
 import { healthRoutes } from './http/routes/health.js';
-import { registerShareLinks, SHARE_FACE } from './http/routes/share.js';
+import { SHARE_FACE, shareRoutes } from './http/routes/share.js';
 import { TUTORIAL_FACE, TUTORIAL_PREFIX, tutorialRoutes } from './http/routes/tutorial.js';
 import { V1_FACE, V1_PREFIX, v1Routes } from './http/routes/v1/index.js';
 import { registerApiDocs } from './http/routes/v1/openapi.js';
-import { Metrics, registerMetrics, watchRequest } from './metrics/index.js';
-import { instrumentStore } from './storage/instrumented.js';
-import { checkedStore } from './core/checked-store.js';
-import type { ObjectStore } from './storage/types.js';
-
-export interface AppDeps {
-  config: Config;
-  store: ObjectStore;
-  logger: Logger;
-}
+import { registerMetrics, watchRequest } from './metrics/index.js';
+import type { Core } from './core/core.js';
 
 /** Longest path parameter: a 1024-byte key, every byte percent-encoded, with room to spare. */
 const MAX_PARAM_LENGTH = 4 * 1024;
 
-export async function buildApp({ config, store: rawStore, logger }: AppDeps): Promise<FastifyInstance> {
-  const metrics = new Metrics();
-  const store = instrumentStore(rawStore, metrics);
+export async function buildApp(core: Core): Promise<FastifyInstance> {
+  const { config, logger, metrics } = core;
   // paths no face claims (/healthz, /metrics, unknown ones) answer errors as text
   const faces = new FaceShapes([TUTORIAL_FACE, V1_FACE, SHARE_FACE], 'text');
   const app = Fastify({
@@ -58,16 +47,13 @@ export async function buildApp({ config, store: rawStore, logger }: AppDeps): Pr
     reply.header('x-request-id', request.id);
   });
   await registerHardening(app, config, faces); // before auth: CORS preflights, URL length, rate limits
-  installAuth(app, config.auth); // before every route: each one is authenticated unless public
+  installAuth(app, core.keys); // before every route: each one is authenticated unless public
 
   await registerApiDocs(app); // first: the document is built from the routes registered after it
-  // share links keep their state in a system bucket of the store: every face gets the store without it
-  const { store: withoutSystemBucket, shareLinks } = await registerShareLinks(app, { config, store });
-  // names are checked before the metrics see a call (a bad name is the caller's error, not the store's), and
-  // after the share links' own area, whose bucket on fs has a name no caller can give
-  const visible = checkedStore(withoutSystemBucket);
-  await app.register(healthRoutes, { store });
-  await app.register(tutorialRoutes, { prefix: TUTORIAL_PREFIX, store: visible, maxObjectSize: config.maxObjectSize });
-  await app.register(v1Routes, { prefix: V1_PREFIX, store: visible, maxObjectSize: config.maxObjectSize, shareLinks });
+  const { maxObjectSize } = config;
+  await app.register(shareRoutes, { service: core.links.service, store: core.linkStore, keys: core.keys, maxObjectSize });
+  await app.register(healthRoutes, { store: core.measuredStore });
+  await app.register(tutorialRoutes, { prefix: TUTORIAL_PREFIX, store: core.store, maxObjectSize });
+  await app.register(v1Routes, { prefix: V1_PREFIX, store: core.store, maxObjectSize, shareLinks: core.links });
   return app;
 }

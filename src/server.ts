@@ -1,11 +1,13 @@
 /**
- * Runs the service in this process: store → app → listen; SIGTERM/SIGINT drain gracefully, SIGHUP reloads
- * the TLS certificate and the access keys.
+ * Runs the service in this process: store → core (built once) → one app per listener → listen;
+ * SIGTERM/SIGINT drain every listener gracefully, SIGHUP reloads the access keys (once, in the core) and the
+ * TLS certificate of every listener.
  */
 import { networkInterfaces } from 'node:os';
 import { buildApp } from './app.js';
 import { anonymousWarning } from './config/protected.js';
-import { type ConfigReader, reloadKeys } from './auth/reload.js';
+import type { ConfigReader } from './auth/reload.js';
+import { buildCore } from './core/core.js';
 import { redactedConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { reloadTls } from './http/tls.js';
@@ -51,7 +53,10 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   for (const warning of options.warnings ?? []) logger.warn(warning);
 
   const store = await createStore(config, logger);
-  const app = await buildApp({ config, store, logger });
+  const core = buildCore({ config, store, logger });
+  const app = await buildApp(core);
+  // every listener is built from the one core: the S3-compatible face will be a second entry
+  const apps = [app];
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -60,11 +65,11 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const deadline = setTimeout(() => {
       logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline passed: closing remaining connections');
-      app.server.closeAllConnections();
+      for (const each of apps) each.server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     deadline.unref();
-    app
-      .close()
+    Promise.all(apps.map((each) => each.close()))
+      .then(() => core.stop()) // the share-link sweep, before the store it works on closes
       .then(() => store.close())
       .then(() => {
         logger.info('stopped');
@@ -79,10 +84,11 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGHUP', () => {
-    reloadTls(app.server, config.tls, logger); // a new certificate, no dropped connection
-    reloadKeys(app.accessKeys ?? null, reread, logger); // new requests get the new keys
+    for (const each of apps) reloadTls(each.server, config.tls, logger); // a new certificate, no dropped connection
+    core.reloadKeys(reread); // new requests on every listener get the new keys
   });
   const first = await app.listen({ host: config.host, port: config.port });
+  core.start();
   const addresses = reachableAt(first, config.host);
   const address = addresses.find((a) => a.includes('//127.0.0.1:')) ?? first;
   const where = isWildcard(config.host) ? `every address (${config.host}), port ${new URL(first).port}: ${addresses.join(', ')}` : first;

@@ -15,6 +15,8 @@ export type { Principal } from './keys.js';
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal | undefined;
+    /** Set for every request by the auth hook: whether the service has keys (without, all is allowed). */
+    keyed?: boolean | undefined;
   }
 }
 
@@ -24,9 +26,8 @@ declare module 'fastify' {
  * Without configured keys, all is allowed: protected mode keeps such a service on loopback.
  */
 export function assertAllowed(request: FastifyRequest, action: Action, bucket?: string, key?: string): void {
-  const keyring = request.server.accessKeys;
-  if (keyring === undefined) throw new Error('assertAllowed: the app has no auth hook (installAuth in src/auth/hook.ts)');
-  if (keyring === null) return;
+  if (request.keyed === undefined) throw new Error('assertAllowed: the app has no auth hook (installAuth in src/auth/hook.ts)');
+  if (!request.keyed) return;
   const principal = request.principal;
   if (!principal) {
     // only a public route gets here without a principal: it must not hand out keyed access

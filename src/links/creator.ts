@@ -1,7 +1,7 @@
 import { grantsAllow } from '../auth/grants.js';
 import type { Keyring } from '../auth/keys.js';
 import type { LinkRecord } from './record.js';
-import { denied } from './service.js';
+import { denied } from './refusals.js';
 
 /**
  * A link never carries more than its creator's key may do now: with access keys configured, removing the key

@@ -8,10 +8,10 @@
  * compare-and-swap holds (system-area.ts). Permissions are the HTTP layer's business (who may create,
  * list or revoke); this decides only what a token allows.
  */
-import { ServiceError } from '../errors/codes.js';
 import { assertBucketName, assertObjectKey } from '../storage/names.js';
 import { type LinkKind, type LinkRecord, newRevision, refusalOf } from './record.js';
 import { LinkRepository } from './repository.js';
+import { denied, noSuchLink } from './refusals.js';
 import { LinkSecret } from './secret.js';
 import type { SystemArea } from './system-area.js';
 import { idOfToken, isLinkId, newLinkId, tokenFor, tokenIsGenuine } from './tokens.js';
@@ -28,13 +28,6 @@ export interface NewLink {
 /** How many records a listing reads from the store at once. */
 const LIST_READS = 16;
 
-export function denied(reason: string): ServiceError {
-  return new ServiceError('AccessDenied', `Share link refused: ${reason}.`);
-}
-
-export function noSuchLink(id: string): ServiceError {
-  return new ServiceError('NotFound', `There is no share link with the id ${id}.`);
-}
 
 export class LinkService {
   private readonly links: LinkRepository;

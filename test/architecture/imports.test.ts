@@ -2,7 +2,9 @@
  * The import rule: arrows point down. Faces (the tutorial API, v1, share links, health) translate HTTP to
  * calls below them and never import one another; only the app that puts them together imports them;
  * storage/ sees only itself and errors/, config/ only itself, errors/ and storage/ (for the stores'
- * defaults), errors/ nothing. Read from the sources, so a new import that breaks the rule fails here.
+ * defaults), errors/ nothing; and no face reaches around the core: the services the core builds once
+ * (stores, share links and their sweep, keys, metrics) are only types to a face, never constructed there.
+ * Read from the sources, so a new import that breaks the rule fails here.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,18 +12,42 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { repoFiles, ROOT } from '../helpers/repo.js';
 import { describe, it } from '../helpers/suites.js';
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s(?:[^'";]*?\sfrom\s)?'([^']+)'|import\('([^']+)'\)/g;
+const IMPORT = /(?:^|\n)\s*(import type|import|export)\s(?:[^'";]*?\sfrom\s)?'([^']+)'|import\('([^']+)'\)/g;
 
-/** The project files `file` imports (static, re-exports and dynamic), as repository-relative .ts paths. */
-function importsOf(file: string): string[] {
+interface Import {
+  /** Repository-relative .ts path. */
+  target: string;
+  /** `import type`: erased at build, no code of the target runs. */
+  typeOnly: boolean;
+}
+
+/** The project files `file` imports (static, re-exports and dynamic). */
+function importListOf(file: string): Import[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  const found: string[] = [];
+  const found: Import[] = [];
   for (const match of text.matchAll(IMPORT)) {
-    const target = match[1] ?? match[2];
+    const target = match[2] ?? match[3];
     if (!target?.startsWith('.')) continue; // packages and node: builtins
-    found.push(relative(ROOT, resolve(ROOT, dirname(file), target)).replace(/\.js$/, '.ts'));
+    found.push({ target: relative(ROOT, resolve(ROOT, dirname(file), target)).replace(/\.js$/, '.ts'), typeOnly: match[1] === 'import type' });
   }
   return found;
+}
+
+const importsOf = (file: string): string[] => importListOf(file).map((i) => i.target);
+
+/** Modules of what the core builds once: a face sees their types, never their code. */
+const CORE_BUILT = [
+  /^src\/core\//,
+  /^src\/storage\/(fs|s3)\//,
+  /^src\/links\/(service|sweep|repository|system-area|hidden-store)\.ts$/,
+  /^src\/auth\/(keys|reload)\.ts$/,
+  /^src\/metrics\/registry\.ts$/,
+];
+
+/** Why a face's import reaches around the core, or undefined. */
+function aroundTheCore(file: string, { target, typeOnly }: Import): string | undefined {
+  if (faceOf(file) === undefined || typeOnly) return undefined;
+  return CORE_BUILT.some((pattern) => pattern.test(target)) ? 'a face uses what the core builds, not its own copy' : undefined;
 }
 
 /** The face a file belongs to, or undefined. */
@@ -64,6 +90,20 @@ describe('the import rule', () => {
       }),
     );
     assert.deepEqual(breaks, []);
+  });
+
+  it('keeps every face from building what the core builds', () => {
+    const breaks = files.flatMap((file) =>
+      importListOf(file).flatMap((found) => {
+        const why = aroundTheCore(file, found);
+        return why ? [`${file} → ${found.target}: ${why}`] : [];
+      }),
+    );
+    assert.deepEqual(breaks, []);
+    assert.match(aroundTheCore('src/http/routes/share.ts', { target: 'src/links/service.ts', typeOnly: false }) ?? '', /core/);
+    assert.equal(aroundTheCore('src/http/routes/share.ts', { target: 'src/links/service.ts', typeOnly: true }), undefined);
+    assert.match(aroundTheCore('src/http/routes/v1/links.ts', { target: 'src/storage/fs/index.ts', typeOnly: false }) ?? '', /core/);
+    assert.equal(aroundTheCore('src/core/core.ts', { target: 'src/links/service.ts', typeOnly: false }), undefined);
   });
 
   it('tells a broken rule apart from a kept one', () => {

@@ -9,6 +9,7 @@ import { after, before, describe, it } from '../helpers/suites.js';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../../src/app.js';
+import { buildCore } from '../../src/core/core.js';
 import { assertAllowed } from '../../src/auth/authorize.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openFsStore } from '../../src/storage/fs/index.js';
@@ -29,7 +30,7 @@ describe('authentication', () => {
     store = await openFsStore({ dataDir: await tempDir('authn') });
     const config = loadConfig({ flags: { port: 0, auth: { keys: [ADMIN] } } });
     const sink = new Writable({ write: (chunk: Buffer, _enc, done) => ((log += chunk.toString()), done()) });
-    app = await buildApp({ config, store, logger: pino({ level: 'trace' }, sink) });
+    app = await buildApp(buildCore({ config, store, logger: pino({ level: 'trace' }, sink) }));
     // a route of the kind share links add: public, asking for authorization only when it wants to
     app.get('/test-public', { config: { public: true } }, async (request) => {
       if ((request.query as Record<string, string>)['check'] !== undefined) assertAllowed(request, 'read', 'b-bucket', 'k');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { buildCore, type Core } from '../../src/core/core.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { openFsStore } from '../../src/storage/fs/index.js';
@@ -16,6 +17,8 @@ import { s3TestConfig } from './s3-test-server.js';
 export interface TestServer {
   url: string;
   app: FastifyInstance;
+  /** The core the app was built from: its share links, keys and metrics. */
+  core: Core;
   store: ObjectStore;
   close(): Promise<void>;
 }
@@ -26,14 +29,20 @@ export async function startServer(
   logger: Logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
 ): Promise<TestServer> {
   const config = loadConfig({ flags: { port: 0, ...settings } as ConfigInput as Record<string, unknown> });
-  const app = await buildApp({ config, store, logger });
+  const core = buildCore({ config, store, logger });
+  const app = await buildApp(core);
   await app.listen({ host: '127.0.0.1', port: 0 });
+  core.start();
   const { port } = app.server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     app,
+    core,
     store,
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await core.stop();
+    },
   };
 }
 

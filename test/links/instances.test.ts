@@ -113,7 +113,7 @@ describe('share links across two instances on one RGW backend', 'skip' in s3 ? {
       const ended = await Promise.all(Array.from({ length: 12 }, (_, i) => link(i % 2 === 0 ? c : d, 'shared.txt')));
       for (const created of ended) assert.equal((await call(c.url, 'DELETE', `/v1/links/${created.id}`)).status, 204);
       const live = await link(d, 'shared.txt', { maxUses: 5 });
-      const sweeps = await Promise.all([c, d, c, d].map((on) => on.app.shareLinks?.sweeper.sweep()));
+      const sweeps = await Promise.all([c, d, c, d].map((on) => on.core.links.sweeper.sweep()));
       const removed = sweeps.reduce((sum, result) => sum + (result?.removed ?? 0), 0);
       assert.ok(removed >= ended.length, `${removed} removed`);
       for (const created of ended) assert.equal((await call(d.url, 'GET', `/v1/links/${created.id}`)).status, 404);

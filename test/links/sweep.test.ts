@@ -20,8 +20,7 @@ const QUIET = { info: () => undefined, warn: () => undefined };
 const isSweepLine = (line: LogLine) => line.msg?.startsWith('share-link sweep') === true;
 
 function linkParts(fx: LinkFixture) {
-  const shareLinks = fx.server.app.shareLinks;
-  assert.ok(shareLinks, 'share links are set up');
+  const shareLinks = fx.server.core.links;
   const area = new SystemArea(fx.server.store, systemBucketFor(fx.server.store, fx.systemBucket));
   return {
     service: shareLinks.service,

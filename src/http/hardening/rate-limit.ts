@@ -2,8 +2,9 @@
  * Rate limits, with @fastify/rate-limit's counters (fixed windows, in process memory): every request counts
  * against its client address, before authentication, so that guessing secrets is limited too; a request
  * made with an access key also counts against that key, from whatever address it comes. Over a limit:
- * 429 with Retry-After, in the face's error shape. Health checks are never limited, and loopback clients
- * are not limited per address (their keyed requests still count against the key).
+ * 429 with Retry-After, in the face's error shape. Routes declare their class: health checks say
+ * `rateLimitClass: 'exempt'` and are never limited; loopback clients are not limited per address (their
+ * keyed requests still count against the key).
  */
 import { BlockList, isIP } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
@@ -12,8 +13,12 @@ import type { RateLimitSettings } from '../../config/network.js';
 import { ServiceError } from '../../errors/codes.js';
 import type { FaceShapes } from '../face-shapes.js';
 
-/** Routes a load balancer or orchestrator polls: limiting them would take a healthy instance out. */
-const EXEMPT_ROUTES = new Set(['/healthz', '/readyz']);
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** standard (the default): counted; exempt: never limited (what a load balancer polls: limiting it would take a healthy instance out). */
+    rateLimitClass?: 'standard' | 'exempt';
+  }
+}
 
 /** Counters kept (least recently used go first): enough for this many distinct addresses and keys per window. */
 const COUNTERS = 50_000;
@@ -50,7 +55,7 @@ function limiter(check: Check, settings: RateLimitSettings, faces: FaceShapes, w
   const window = `${settings.windowMs / 1000} s`;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const caller = who(request);
-    if (caller === undefined || (request.routeOptions.url !== undefined && EXEMPT_ROUTES.has(request.routeOptions.url))) return;
+    if (caller === undefined || request.routeOptions.config.rateLimitClass === 'exempt') return;
     const result = await check(request);
     if (result.isAllowed || !result.isExceeded) return;
     reply.header('retry-after', String(result.ttlInSeconds));

@@ -4,6 +4,9 @@ import type { ObjectStore, StoreSpace } from '../../storage/types.js';
 
 const READY_TIMEOUT_MS = 5_000;
 
+/** Anyone may ask, as often as a load balancer polls. */
+const HEALTH_ROUTE = { public: true, rateLimitClass: 'exempt' } as const;
+
 /** The store's ping, given up after `timeoutMs` even if the store ignores its signal. */
 async function pingWithin(store: ObjectStore, timeoutMs: number): Promise<void> {
   const signal = AbortSignal.timeout(timeoutMs);
@@ -41,9 +44,9 @@ export async function healthRoutes(app: FastifyInstance, opts: { store: ObjectSt
     reply.header('cache-control', 'no-store');
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: HEALTH_ROUTE }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (request, reply) => {
+  app.get('/readyz', { config: HEALTH_ROUTE }, async (request, reply) => {
     const store = opts.store.kind;
     const notReady = (reason: string, details: object) => {
       request.log.warn({ ...details, store }, `not ready: ${reason}`);

@@ -12,15 +12,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Config } from '../../config/schema.js';
-import { hideSystemBucket } from '../../links/hidden-store.js';
+import type { Keyring } from '../../auth/keys.js';
 import { assertCreatorStillAllows } from '../../links/creator.js';
 import type { LinkKind, LinkRecord } from '../../links/record.js';
-import { LinkRepository } from '../../links/repository.js';
-import { LinkService } from '../../links/service.js';
-import { LinkSweeper } from '../../links/sweep.js';
-import { SystemArea, systemBucketFor } from '../../links/system-area.js';
-import { SHARE_PREFIX, type ShareLinks } from '../../links/share-links.js';
+import type { LinkService } from '../../links/service.js';
+import { SHARE_PREFIX } from '../../links/share-links.js';
 import { redactedToken } from '../../links/tokens.js';
 import type { ObjectStore } from '../../storage/types.js';
 import { acceptRawBodies } from '../body.js';
@@ -32,13 +28,6 @@ import { readContext, sendObject, sendObjectHead } from '../objects/send.js';
 import { objectJson } from '../objects/views.js';
 import { requestSignal } from '../request-signal.js';
 import { allowOnly } from '../methods.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Set by registerShareLinks, for tests that drive the sweep; the faces are given it as an option. */
-    shareLinks?: ShareLinks;
-  }
-}
 
 /** The token is the rest of the path: anything else under /s/ is a wrong token, never a 404 that logs the URL. */
 const TokenParams = Type.Object({ '*': Type.String() });
@@ -59,13 +48,17 @@ const whereOf = (link: LinkRecord, request: FastifyRequest, reply: FastifyReply)
   signal: requestSignal(request, reply),
 });
 
-interface ShareRouteOptions {
+export interface ShareRouteOptions {
   service: LinkService;
+  /** The store without the system bucket. */
   store: ObjectStore;
+  /** The core's keys: a link works only while its creator's key still allows it. */
+  keys: Keyring | null;
   maxObjectSize: number;
 }
 
-async function shareRoutes(fastify: FastifyInstance, { service, store, maxObjectSize }: ShareRouteOptions): Promise<void> {
+/** `GET`/`HEAD`/`PUT /s/{token}`. */
+export async function shareRoutes(fastify: FastifyInstance, { service, store, keys, maxObjectSize }: ShareRouteOptions): Promise<void> {
   acceptRawBodies(fastify);
   fastify.setErrorHandler(sendJsonError);
   fastify.addHook('onSend', async (_request, reply) => {
@@ -75,7 +68,7 @@ async function shareRoutes(fastify: FastifyInstance, { service, store, maxObject
   /** The link of the request's token, refused unless it and its creator's key allow `kind` now. */
   const resolve = async (request: FastifyRequest<{ Params: { '*': string } }>, kind: LinkKind) => {
     const link = await service.resolve(request.params['*'], kind);
-    assertCreatorStillAllows(request.server.accessKeys, link);
+    assertCreatorStillAllows(keys, link);
     return link;
   };
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -109,26 +102,4 @@ async function shareRoutes(fastify: FastifyInstance, { service, store, maxObject
   });
 
   allowOnly(app, `${SHARE_PREFIX}*`, ['GET', 'HEAD', 'PUT']);
-}
-
-/**
- * Sets up share links on the app: the service over the system bucket, the /s/ routes, and the sweep of
- * ended links while the app runs. Returns the store every face must be given (the same without the system
- * bucket) and the links, for the v1 routes that manage them.
- */
-export async function registerShareLinks(
-  app: FastifyInstance,
-  { config, store }: { config: Config; store: ObjectStore },
-): Promise<{ store: ObjectStore; shareLinks: ShareLinks }> {
-  const systemBucket = systemBucketFor(store, config.links.systemBucket);
-  const area = new SystemArea(store, systemBucket);
-  const service = new LinkService(area);
-  const sweeper = new LinkSweeper(new LinkRepository(area), config.links, app.log);
-  app.addHook('onReady', async () => sweeper.start());
-  app.addHook('onClose', async () => sweeper.stop()); // before the store closes (server.ts closes it after the app)
-  const faces = hideSystemBucket(store, systemBucket);
-  const shareLinks: ShareLinks = { service, publicUrl: config.links.publicUrl, sweeper };
-  app.decorate('shareLinks', shareLinks);
-  await app.register(shareRoutes, { service, store: faces, maxObjectSize: config.maxObjectSize });
-  return { store: faces, shareLinks };
 }
