@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installAuth } from './auth/hook.js';
 import { notFound, sendTextError } from './http/errors.js';
-import { FaceShapes } from './http/face-shapes.js';
+import { FaceShapes, TEXT_ERRORS } from './http/face-shapes.js';
 import { nodeServerOptions, registerHardening } from './http/hardening/index.js';
 import { healthRoutes } from './http/routes/health.js';
 import { SHARE_FACE, shareRoutes } from './http/routes/share.js';
@@ -19,7 +19,7 @@ const MAX_PARAM_LENGTH = 4 * 1024;
 export async function buildApp(core: Core): Promise<FastifyInstance> {
   const { config, logger, metrics } = core;
   // paths no face claims (/healthz, /metrics, unknown ones) answer errors as text
-  const faces = new FaceShapes([TUTORIAL_FACE, V1_FACE, SHARE_FACE], 'text');
+  const faces = new FaceShapes([TUTORIAL_FACE, V1_FACE, SHARE_FACE], TEXT_ERRORS);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // one line per request instead, with its route pattern (metrics/requests.ts)

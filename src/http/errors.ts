@@ -59,11 +59,26 @@ function prepareErrorReply(err: unknown, request: FastifyRequest, reply: Fastify
   return view;
 }
 
-/** Errors as text/plain, the way the tutorial API reports them. */
-export function sendTextError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const view = prepareErrorReply(err, request, reply);
-  return reply.type('text/plain; charset=utf-8').send(view.message);
+/**
+ * How a face words its errors: a face registers one (face-shapes.ts), so that the defences shared by every
+ * face, and the socket-level refusals made before Fastify, answer in it too.
+ */
+export interface ErrorShape {
+  /** The answer's body and its content type. */
+  body(code: string, message: string, requestId: string): { contentType: string; text: string };
 }
+
+/** Answers `err` in `shape`, after what every face does first (log, drain, status, Retry-After). */
+export function sendShapedError(shape: ErrorShape, err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const view = prepareErrorReply(err, request, reply);
+  const { contentType, text } = shape.body(view.code, view.message, request.id);
+  return reply.type(contentType).send(text);
+}
+
+/** Errors as text/plain, the way the tutorial API reports them. */
+export const TEXT_ERRORS: ErrorShape = {
+  body: (_code, message) => ({ contentType: 'text/plain; charset=utf-8', text: message }),
+};
 
 /** The one JSON error shape of the REST API v1. */
 export interface JsonErrorBody {
@@ -71,11 +86,15 @@ export interface JsonErrorBody {
 }
 
 /** Errors as JSON, the way the REST API v1 reports them: `{"error": {"code", "message", "requestId"}}`. */
-export function sendJsonError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const view = prepareErrorReply(err, request, reply);
-  const body: JsonErrorBody = { error: { code: view.code, message: view.message, requestId: request.id } };
-  return reply.type('application/json; charset=utf-8').send(body);
-}
+export const JSON_ERRORS: ErrorShape = {
+  body: (code, message, requestId) => ({
+    contentType: 'application/json; charset=utf-8',
+    text: JSON.stringify({ error: { code, message, requestId } } satisfies JsonErrorBody),
+  }),
+};
+
+export const sendTextError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => sendShapedError(TEXT_ERRORS, err, request, reply);
+export const sendJsonError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => sendShapedError(JSON_ERRORS, err, request, reply);
 
 export function notFound(what: string): ServiceError {
   return new ServiceError('NotFound', `No route for ${what}.`);

@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { statusOf, type ErrorCode } from '../errors/codes.js';
-import { sendJsonError, sendTextError, type JsonErrorBody } from './errors.js';
+import { sendShapedError, type ErrorShape } from './errors.js';
 
-export type ErrorShape = 'json' | 'text';
+export { JSON_ERRORS, TEXT_ERRORS, type ErrorShape } from './errors.js';
 
 /** A face's claim: the paths under `prefix` (the prefix itself, `prefix/...`, `prefix?...`) answer in `shape`. */
 export interface FaceShape {
@@ -37,7 +37,7 @@ export class FaceShapes {
 
   /** Answers `err` in the shape of the face that owns the request's path. */
   send(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    return this.of(request.url) === 'json' ? sendJsonError(err, request, reply) : sendTextError(err, request, reply);
+    return sendShapedError(this.of(request.url), err, request, reply);
   }
 
   /**
@@ -47,11 +47,11 @@ export class FaceShapes {
   rawResponse(code: ErrorCode, message: string, target: string | undefined): string {
     const status = statusOf(code);
     const requestId = randomUUID();
-    const json = (target === undefined ? this.fallback : this.of(target)) === 'json';
-    const body = json ? JSON.stringify({ error: { code, message, requestId } } satisfies JsonErrorBody) : message;
+    const shape = target === undefined ? this.fallback : this.of(target);
+    const { contentType, text: body } = shape.body(code, message, requestId);
     return (
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      `content-type: ${json ? 'application/json' : 'text/plain'}; charset=utf-8\r\n` +
+      `content-type: ${contentType}\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\n` +
       `x-request-id: ${requestId}\r\n` +
       'connection: close\r\n\r\n' +

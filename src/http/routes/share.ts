@@ -21,7 +21,7 @@ import { redactedToken } from '../../links/tokens.js';
 import type { ObjectStore } from '../../storage/types.js';
 import { acceptRawBodies } from '../body.js';
 import { sendJsonError } from '../errors.js';
-import type { FaceShape } from '../face-shapes.js';
+import { JSON_ERRORS, type FaceShape } from '../face-shapes.js';
 import { ReadHeaders, ReadQuery, WriteHeaders } from '../objects/headers.js';
 import { storeRequestBody } from '../objects/receive.js';
 import { readContext, sendObject, sendObjectHead } from '../objects/send.js';
@@ -33,7 +33,7 @@ import { allowOnly } from '../methods.js';
 const TokenParams = Type.Object({ '*': Type.String() });
 
 /** Share links answer errors in v1's JSON shape, also where the defences before routing answer. */
-export const SHARE_FACE: FaceShape = { prefix: SHARE_PREFIX.replace(/\/$/, ''), shape: 'json' };
+export const SHARE_FACE: FaceShape = { prefix: SHARE_PREFIX.replace(/\/$/, ''), shape: JSON_ERRORS };
 
 /** Fastify's request log line, with the URL's token reduced to the link id. */
 function redactedRequest(request: FastifyRequest) {

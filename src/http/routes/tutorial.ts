@@ -12,7 +12,7 @@ import { noSuchKey } from '../../errors/not-found.js';
 import type { ObjectStore, ObjectSummary } from '../../storage/types.js';
 import { acceptRawBodies, declaredLength, limitedBody } from '../body.js';
 import { notFound, sendTextError } from '../errors.js';
-import type { FaceShape } from '../face-shapes.js';
+import { TEXT_ERRORS, type FaceShape } from '../face-shapes.js';
 import { isMediaType, storedObjectHeaders } from '../media-type.js';
 import { keptHeaders } from '../objects/metadata.js';
 import { requestSignal } from '../request-signal.js';
@@ -20,7 +20,7 @@ import { allowOnly } from '../methods.js';
 
 /** Where the tutorial's API is served; its errors are plain text, as the tutorial's were. */
 export const TUTORIAL_PREFIX = '/amazons3/imageStore';
-export const TUTORIAL_FACE: FaceShape = { prefix: TUTORIAL_PREFIX, shape: 'text' };
+export const TUTORIAL_FACE: FaceShape = { prefix: TUTORIAL_PREFIX, shape: TEXT_ERRORS };
 
 export interface TutorialOptions {
   store: ObjectStore;

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { notFound, sendJsonError } from '../../errors.js';
-import type { FaceShape } from '../../face-shapes.js';
+import { JSON_ERRORS, type FaceShape } from '../../face-shapes.js';
 import { allowOnly } from '../../methods.js';
 import { bucketRoutes } from './buckets.js';
 import { copyRoutes } from './copy.js';
@@ -21,7 +21,7 @@ export type { V1Options } from './types.js';
 export const V1_PREFIX = '/v1';
 
 /** Errors under /v1 are JSON, also where the defences before routing answer. */
-export const V1_FACE: FaceShape = { prefix: V1_PREFIX, shape: 'json' };
+export const V1_FACE: FaceShape = { prefix: V1_PREFIX, shape: JSON_ERRORS };
 
 export async function v1Routes(app: FastifyInstance, { store, maxObjectSize, shareLinks }: V1Options): Promise<void> {
   // only our own options go down: the register options (prefix...) must not apply twice
