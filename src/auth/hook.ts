@@ -26,7 +26,8 @@ function authenticate(schemes: readonly AuthScheme[], keyring: Keyring, request:
   if (request.principal || request.routeOptions.config.public === true) return;
   const speaker = scheme ?? schemes[0];
   speaker?.challenge(reply, scheme !== undefined);
-  throw new ServiceError('Unauthorized', result && 'refused' in result ? result.refused : (speaker?.missing ?? 'This request needs an access key.'));
+  if (result && 'refused' in result) throw result.refused;
+  throw speaker?.missing() ?? new ServiceError('Unauthorized', 'This request needs an access key.');
 }
 
 /**

@@ -4,13 +4,14 @@
  * finds its credentials on the request decides. A scheme never authorizes: grants are checked per action.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServiceError } from '../errors/codes.js';
 import type { Keyring, Principal } from './keys.js';
 
 /** What a scheme made of a request that carried its credentials. */
 export type SchemeResult =
   | { principal: Principal }
-  /** The credentials are not good; `message` says so without telling which part was wrong. */
-  | { refused: string };
+  /** The credentials are not good: the refusal, in the scheme's own terms (401 Unauthorized, 403 SignatureDoesNotMatch...). */
+  | { refused: ServiceError };
 
 export interface AuthScheme {
   /** For logs and tests. */
@@ -23,6 +24,6 @@ export interface AuthScheme {
    * of this scheme were sent but were not good. The listener's first scheme speaks for a request with none.
    */
   challenge(reply: FastifyReply, invalid: boolean): void;
-  /** The refusal's message for a request that sent no credentials. */
-  readonly missing: string;
+  /** The refusal of a request that sent no credentials. */
+  missing(): ServiceError;
 }
