@@ -2,9 +2,9 @@
  * Small JSON documents in the system bucket, through the ObjectStore contract, so that they live wherever
  * the objects live: in the data dir on fs, in a real bucket on s3 (shared by every instance on it).
  *
- * - fs: the bucket is named `.s3gate-system`, which is not a valid bucket name, so no face can even name
- *   it; s3: the configured bucket (`s3gate-system` by default). Either way the faces get a view of the store
- *   without it (hidden-store.ts).
+ * - A store with a private bucket (fs: `.s3gate-system`, not a valid bucket name, so no face can even name
+ *   it) keeps them there; others (s3) in the configured bucket (`s3gate-system` by default). Either way the
+ *   faces get a view of the store without it (hidden-store.ts).
  * - The bucket is created on the first write; reads of a missing bucket find nothing and create nothing,
  *   so public requests never write.
  * - Conditional writes (`ifMatch` / `ifNoneMatch`) are what every change goes through: atomic in the fs
@@ -14,9 +14,6 @@
 import { Readable } from 'node:stream';
 import { isServiceError, ServiceError } from '../errors/codes.js';
 import type { ObjectStore } from '../storage/types.js';
-
-/** The fs store's system bucket: a name no face accepts (names.ts), so unreachable even without the view. */
-export const FS_SYSTEM_BUCKET = '.s3gate-system';
 
 /** System documents are small; anything larger is not one of ours. */
 const MAX_DOCUMENT_BYTES = 64 * 1024;
@@ -36,7 +33,7 @@ export interface WriteCondition {
 }
 
 export function systemBucketFor(store: ObjectStore, configured: string): string {
-  return store.kind === 'fs' ? FS_SYSTEM_BUCKET : configured;
+  return store.capabilities.privateBucket ?? configured;
 }
 
 const isCode = (err: unknown, ...codes: string[]) => isServiceError(err) && codes.includes(err.code);

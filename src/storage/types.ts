@@ -270,6 +270,11 @@ export interface CompleteMultipartOptions extends UploadOptions, WriteConditions
 export interface StoreCapabilities {
   /** Checksum algorithms a PUT or a part may carry; others are refused with NotImplemented. */
   checksums: readonly ChecksumAlgorithm[];
+  /**
+   * A bucket the store keeps for the service's own state under a name no caller can give (not a valid
+   * bucket name), when it has such room; a store without one gets a configured, ordinary bucket.
+   */
+  privateBucket?: string | undefined;
 }
 
 /** Room left for writes, for stores that live on a disk (fs): what readiness and metrics report. */

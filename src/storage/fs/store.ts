@@ -90,7 +90,8 @@ export interface FsStoreParts {
 
 export class FsStore implements ObjectStore {
   readonly kind = 'fs';
-  readonly capabilities: StoreCapabilities = { checksums: [] };
+  // '.' cannot start a bucket name (names.ts): no face can even name it
+  readonly capabilities: StoreCapabilities = { checksums: [], privateBucket: '.s3gate-system' };
   /** Settles when the start-up sweep is done; tests await it. */
   readonly recovered: Promise<{ removed: number }>;
   private readonly db: MetaDb;
