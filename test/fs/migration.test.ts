@@ -32,6 +32,15 @@ CREATE INDEX objects_blob ON objects (blob);
 CREATE TABLE inline_data (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 PRAGMA user_version = 2;`;
 
+/** Opens the migrated data dir and reads back the object "kept", which must hold `data`. */
+async function reopened(dir: string, data: Buffer) {
+  const store = await openFsStore({ dataDir: dir, durable: false });
+  await store.recovered;
+  const got = await store.getObject({ bucket: 'old', key: 'kept' });
+  assert.deepEqual(await readAll(got.body), data);
+  return { store, got };
+}
+
 describe('fs store schema migration', () => {
   it('opens a version 2 data dir in place as version 3: inline objects kept, tags and uploads work', async () => {
     const dir = await tempDir('migrate-v2');
@@ -50,11 +59,8 @@ describe('fs store schema migration', () => {
     );
     db.close();
 
-    const store = await openFsStore({ dataDir: dir, durable: false });
+    const { store, got } = await reopened(dir, data);
     try {
-      await store.recovered;
-      const got = await store.getObject({ bucket: 'old', key: 'kept' });
-      assert.deepEqual(await readAll(got.body), data);
       assert.deepEqual(got.meta.metadata, { a: '1' });
       assert.deepEqual(await store.getObjectTagging({ bucket: 'old', key: 'kept' }), {});
       await store.putObjectTagging({ bucket: 'old', key: 'kept', tags: { t: 'v' } });
@@ -66,9 +72,9 @@ describe('fs store schema migration', () => {
     } finally {
       await store.close();
     }
-    const reopened = new Database(join(dir, 'meta.sqlite'), { readonly: true });
-    assert.equal(reopened.pragma('user_version', { simple: true }), 3);
-    reopened.close();
+    const migrated = new Database(join(dir, 'meta.sqlite'), { readonly: true });
+    assert.equal(migrated.pragma('user_version', { simple: true }), 3);
+    migrated.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -92,11 +98,8 @@ describe('fs store schema migration', () => {
     insert.run('old', Buffer.from('empty'), emptyBlob, 0, md5(Buffer.alloc(0)), Date.now(), 'text/plain');
     db.close();
 
-    const store = await openFsStore({ dataDir: dir, durable: false });
+    const { store, got } = await reopened(dir, data);
     try {
-      await store.recovered;
-      const got = await store.getObject({ bucket: 'old', key: 'kept' });
-      assert.deepEqual(await readAll(got.body), data);
       assert.equal(got.meta.contentType, 'text/plain');
       assert.equal((await readAll((await store.getObject({ bucket: 'old', key: 'empty' })).body)).length, 0);
       await store.putObject({ bucket: 'old', key: 'small', body: Readable.from([Buffer.from('new')]) });
