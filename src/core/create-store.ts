@@ -10,5 +10,5 @@ export async function createStore(config: Config, log?: StoreLog): Promise<Objec
     const { createS3Store } = await import('../storage/s3/index.js');
     return createS3Store({ ...config.s3, log });
   }
-  return openFsStore({ dataDir: config.dataDir, minFree: config.fs.minFree, reserve: config.fs.reserve });
+  return openFsStore({ dataDir: config.dataDir, ...config.fs });
 }

@@ -44,6 +44,8 @@ export const ERROR_STATUS = {
   EntityTooLarge: 413,
   UriTooLong: 414,
   InvalidRange: 416,
+  /** A part number beyond the parts of the object read (GetObject/HeadObject with partNumber). */
+  InvalidPartNumber: 416,
   /** Rate limited (S3 says 503 SlowDown; HTTP clients expect 429 with Retry-After). */
   TooManyRequests: 429,
   RequestHeaderFieldsTooLarge: 431,

@@ -1,8 +1,10 @@
 /**
- * Crash test: a child process (crash-worker.ts) hammers the fs store with concurrent puts and deletes and is
- * killed with SIGKILL at a random moment; the store is then reopened here and every key must hold a state the
- * store may legally be in (that of an acknowledged op no later op overtook, or of an op in flight), with exactly the
- * bytes of that version, and no blob file may be left unreferenced after the recovery sweep.
+ * Crash test: a child process (crash-worker.ts) hammers the fs store with concurrent puts, deletes and
+ * multipart uploads (parts, completions, aborts) and is killed with SIGKILL at a random moment; the store is
+ * then reopened here and every key must hold a state the store may legally be in (that of an acknowledged op
+ * no later op overtook, or of an op in flight), with exactly the bytes of that version (a completed upload's
+ * parts, never a mix), every acknowledged part must still be listed in its upload, and no blob file may be
+ * left unreferenced after the recovery sweep.
  * Rounds share one data dir, so damage left by one crash is seen by the next.
  *
  * A SIGKILL keeps the page cache, so this proves crash ordering (no row before its whole blob, no lost or torn
@@ -19,7 +21,18 @@ import { isServiceError } from '../../src/errors/codes.js';
 import { openFsStore } from '../../src/storage/fs/index.js';
 import { INLINE_MAX } from '../../src/storage/fs/inline.js';
 import { md5Hex, readAll } from '../helpers/streams.js';
-import { CRASH_BUCKET, CRASH_KEYS, parseEvent, payload, type CrashEvent } from './crash-payload.js';
+import type { FsStore } from '../../src/storage/fs/index.js';
+import {
+  CRASH_BUCKET,
+  CRASH_KEYS,
+  multipartPayload,
+  MULTIPART_MARK,
+  parseEvent,
+  parseUploadEvent,
+  payload,
+  type CrashEvent,
+  type UploadEvent,
+} from './crash-payload.js';
 
 const ROUNDS = 25;
 const WORKER = fileURLToPath(new URL('./crash-worker.js', import.meta.url));
@@ -30,7 +43,7 @@ type State = string | null;
 const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
 /** Runs the worker and SIGKILLs it 50–600 ms into its workload (every fifth round: at any moment of start-up). */
-async function runAndKill(dataDir: string, round: number): Promise<{ events: CrashEvent[]; ready: boolean }> {
+async function runAndKill(dataDir: string, round: number): Promise<{ events: CrashEvent[]; uploads: UploadEvent[]; ready: boolean }> {
   const env = { ...process.env };
   delete env.NODE_TEST_CONTEXT; // the child is a plain program, not a test file
   const child = spawn(process.execPath, [WORKER, dataDir, String(round)], { stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -51,7 +64,8 @@ async function runAndKill(dataDir: string, round: number): Promise<{ events: Cra
   assert.equal(signal, 'SIGKILL', `the worker ended by itself (code ${code}): ${err}`);
   const lines = out.split('\n').slice(0, -1); // the last piece is empty or a line cut by the kill
   const events = lines.map(parseEvent).filter((e): e is CrashEvent => e !== undefined);
-  return { events, ready: lines[0] === 'ready' };
+  const uploads = lines.map(parseUploadEvent).filter((e): e is UploadEvent => e !== undefined);
+  return { events, uploads, ready: lines[0] === 'ready' };
 }
 
 /**
@@ -72,7 +86,7 @@ function allowedStates(before: Map<string, State>, events: CrashEvent[]): Map<st
   events.forEach((e, at) => {
     const byVersion = ops.get(e.key) ?? new Map<string, Op>();
     ops.set(e.key, byVersion);
-    if (e.phase === 'start') byVersion.set(e.version, { result: e.op === 'put' ? e.version : null, start: at });
+    if (e.phase === 'start') byVersion.set(e.version, { result: e.op === 'delete' ? null : e.version, start: at });
     else {
       const op = byVersion.get(e.version);
       assert.ok(op && op.ack === undefined, `ack without start: ${JSON.stringify(e)}`);
@@ -98,20 +112,60 @@ async function countBlobFiles(dataDir: string): Promise<number> {
   return count;
 }
 
+/**
+ * Every part acknowledged is still listed in its upload, unless a completion or an abort of the upload had
+ * begun (then the upload may be gone). Returns how many part files the open uploads hold (all made in this
+ * round: earlier rounds' are aborted below).
+ */
+async function verifyUploads(store: FsStore, events: UploadEvent[], round: number): Promise<number> {
+  const made = new Set(events.filter((e) => e.kind === 'upload').map((e) => e.id));
+  const closing = new Set(events.filter((e) => e.kind === 'closing').map((e) => e.id));
+  const { uploads, isTruncated } = await store.listMultipartUploads({ bucket: CRASH_BUCKET });
+  assert.equal(isTruncated, false);
+  let files = 0;
+  // an upload made just before the kill may be there unannounced
+  for (const upload of uploads) {
+    files += (await store.listParts({ bucket: CRASH_BUCKET, key: upload.key, uploadId: upload.uploadId })).parts.length;
+  }
+  const open = new Set(uploads.map((u) => u.uploadId));
+  for (const id of made) {
+    if (!closing.has(id)) assert.ok(open.has(id), `round ${round}: upload ${id} was lost`);
+  }
+  for (const e of events) {
+    if (e.kind !== 'part' || !open.has(e.id)) continue;
+    const upload = uploads.find((u) => u.uploadId === e.id) as (typeof uploads)[number];
+    const { parts } = await store.listParts({ bucket: CRASH_BUCKET, key: upload.key, uploadId: e.id });
+    const part = parts.find((p) => p.partNumber === e.partNumber);
+    assert.equal(part?.etag, e.etag, `round ${round}: acknowledged part ${e.partNumber} of ${e.id} is not listed`);
+  }
+  return files;
+}
+
+/** Aborts the uploads left open, so that each round starts without any (and aborting after a crash is tested). */
+async function abortOpenUploads(store: FsStore): Promise<void> {
+  for (const upload of (await store.listMultipartUploads({ bucket: CRASH_BUCKET })).uploads) {
+    await store.abortMultipartUpload({ bucket: CRASH_BUCKET, key: upload.key, uploadId: upload.uploadId });
+  }
+}
+
 /** Reopens the store, checks every key against what is allowed, and returns the states found. */
-async function verify(dataDir: string, allowed: Map<string, Set<State>>, round: number): Promise<Map<string, State>> {
+async function verify(
+  dataDir: string,
+  allowed: Map<string, Set<State>>,
+  uploadEvents: UploadEvent[],
+  round: number,
+): Promise<Map<string, State>> {
   const store = await openFsStore({ dataDir });
   try {
     await store.recovered;
     const found = new Map<string, State>();
     let listed = 0;
-    let inFiles = 0;
+    let inFiles = await verifyUploads(store, uploadEvents, round);
     let token: string | undefined;
     do {
       const page = await store.listObjects({ bucket: CRASH_BUCKET, continuationToken: token, maxKeys: 7 });
       for (const o of page.objects) assert.ok(CRASH_KEYS.includes(o.key), `unexpected key ${JSON.stringify(o.key)}`);
       listed += page.objects.length;
-      inFiles += page.objects.filter((o) => o.size > INLINE_MAX).length; // smaller ones live in meta.sqlite
       token = page.nextContinuationToken;
     } while (token);
     for (const key of CRASH_KEYS) {
@@ -120,11 +174,15 @@ async function verify(dataDir: string, allowed: Map<string, Set<State>>, round: 
         const got = await store.getObject({ bucket: CRASH_BUCKET, key });
         const version = got.meta.metadata.v;
         assert.ok(version, `${key} has no version metadata`);
-        const expected = payload(key, version);
+        const parts = got.meta.metadata[MULTIPART_MARK] ? multipartPayload(key, version) : undefined;
+        const expected = parts ? Buffer.concat(parts) : payload(key, version);
         const bytes = await readAll(got.body);
         assert.ok(bytes.equals(expected), `round ${round}: ${key} holds ${bytes.length} bytes that are not version ${version}`);
         assert.equal(got.meta.size, expected.length);
-        assert.equal(got.meta.etag, `"${md5Hex(expected)}"`);
+        assert.equal(got.meta.partsCount, parts?.length);
+        if (!parts) assert.equal(got.meta.etag, `"${md5Hex(expected)}"`);
+        // a multipart object keeps its part files; a small one lives in meta.sqlite
+        inFiles += parts ? parts.length : expected.length > INLINE_MAX ? 1 : 0;
         state = version;
       } catch (err) {
         if (!isServiceError(err) || err.code !== 'NoSuchKey') throw err;
@@ -135,6 +193,7 @@ async function verify(dataDir: string, allowed: Map<string, Set<State>>, round: 
     }
     assert.equal(listed, [...found.values()].filter((s) => s !== null).length);
     assert.equal(await countBlobFiles(dataDir), inFiles, `round ${round}: blob files left that no row names`);
+    await abortOpenUploads(store);
     return found;
   } finally {
     await store.close();
@@ -150,14 +209,24 @@ test('the fs store keeps every acknowledged write, and only whole objects, acros
     let state = new Map<string, State>();
     let acks = 0;
     let cutOff = 0;
+    let completes = 0;
+    let parts = 0;
+    let completesCut = 0;
+    let partsCut = 0;
     for (let round = 1; round <= ROUNDS; round++) {
-      const { events } = await runAndKill(dataDir, round);
+      const { events, uploads } = await runAndKill(dataDir, round);
       const allowed = allowedStates(state, events);
+      completes += events.filter((e) => e.op === 'complete' && e.phase === 'ack').length;
+      const completeStarts = events.filter((e) => e.op === 'complete' && e.phase === 'start').length;
+      completesCut += completeStarts - events.filter((e) => e.op === 'complete' && e.phase === 'ack').length;
+      partsCut += uploads.filter((e) => e.kind === 'upload').length - uploads.filter((e) => e.kind === 'closing').length;
+      parts += uploads.filter((e) => e.kind === 'part').length;
       acks += events.filter((e) => e.phase === 'ack').length;
       cutOff += events.filter((e) => e.phase === 'start').length - events.filter((e) => e.phase === 'ack').length;
-      state = await verify(dataDir, allowed, round);
+      state = await verify(dataDir, allowed, uploads, round);
     }
-    t.diagnostic(`${ROUNDS} kills, ${acks} acknowledged ops, ${cutOff} ops cut off by a kill`);
+    t.diagnostic(`${ROUNDS} kills, ${acks} acknowledged ops (${completes} completions, ${parts} parts), ${cutOff} ops cut off by a kill (${completesCut} completions, ${partsCut} uploads still sending parts)`);
+    assert.ok(completes > ROUNDS / 5 && parts > ROUNDS, 'multipart uploads ran');
     assert.ok(acks > ROUNDS * 5, 'the workload ran');
     assert.ok(cutOff > ROUNDS, 'kills landed in the middle of ops');
   } finally {

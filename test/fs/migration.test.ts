@@ -1,4 +1,4 @@
-/** fs store: a data dir written by schema version 1 (every object in a blob file) opens and migrates. */
+/** fs store: data dirs written by schema versions 1 (every object in a blob file) and 2 (inline objects) open and migrate. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -20,7 +20,64 @@ CREATE TABLE objects (
 CREATE INDEX objects_blob ON objects (blob);
 PRAGMA user_version = 1;`;
 
+const V2_SCHEMA = `
+CREATE TABLE buckets (name TEXT NOT NULL PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE objects (
+  bucket TEXT NOT NULL, key BLOB NOT NULL, blob TEXT, inline_id INTEGER, size INTEGER NOT NULL, etag TEXT NOT NULL,
+  last_modified INTEGER NOT NULL, content_type TEXT NOT NULL, cache_control TEXT, content_disposition TEXT,
+  content_encoding TEXT, metadata TEXT NOT NULL, PRIMARY KEY (bucket, key),
+  CHECK ((blob IS NULL) <> (inline_id IS NULL))
+) WITHOUT ROWID;
+CREATE INDEX objects_blob ON objects (blob);
+CREATE TABLE inline_data (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+PRAGMA user_version = 2;`;
+
+/** Opens the migrated data dir and reads back the object "kept", which must hold `data`. */
+async function reopened(dir: string, data: Buffer) {
+  const store = await openFsStore({ dataDir: dir, durable: false });
+  await store.recovered;
+  const got = await store.getObject({ bucket: 'old', key: 'kept' });
+  assert.deepEqual(await readAll(got.body), data);
+  return { store, got };
+}
+
 describe('fs store schema migration', () => {
+  it('opens a version 2 data dir in place as version 3: inline objects kept, tags and uploads work', async () => {
+    const dir = await tempDir('migrate-v2');
+    await writeFile(join(dir, 'format.json'), JSON.stringify({ format: 's3gate-fs', version: 1 }));
+    const db = new Database(join(dir, 'meta.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.exec(V2_SCHEMA);
+    db.prepare('INSERT INTO buckets VALUES (?, ?)').run('old', Date.now());
+    const data = Buffer.from('inline in version 2');
+    const id = db.prepare('INSERT INTO inline_data (data) VALUES (?)').run(data).lastInsertRowid;
+    db.prepare(`INSERT INTO objects VALUES ('old', ?, NULL, ?, ?, '"x"', ?, 'text/plain', NULL, NULL, NULL, '{"a":"1"}')`).run(
+      Buffer.from('kept'),
+      id,
+      data.length,
+      Date.now(),
+    );
+    db.close();
+
+    const { store, got } = await reopened(dir, data);
+    try {
+      assert.deepEqual(got.meta.metadata, { a: '1' });
+      assert.deepEqual(await store.getObjectTagging({ bucket: 'old', key: 'kept' }), {});
+      await store.putObjectTagging({ bucket: 'old', key: 'kept', tags: { t: 'v' } });
+      assert.deepEqual(await store.getObjectTagging({ bucket: 'old', key: 'kept' }), { t: 'v' });
+      const { uploadId } = await store.createMultipartUpload({ bucket: 'old', key: 'new' });
+      const part = await store.uploadPart({ bucket: 'old', key: 'new', uploadId, partNumber: 1, body: Readable.from([Buffer.from('mp')]) });
+      await store.completeMultipartUpload({ bucket: 'old', key: 'new', uploadId, parts: [{ partNumber: 1, etag: part.etag }] });
+      assert.equal((await readAll((await store.getObject({ bucket: 'old', key: 'new' })).body)).toString(), 'mp');
+    } finally {
+      await store.close();
+    }
+    const migrated = new Database(join(dir, 'meta.sqlite'), { readonly: true });
+    assert.equal(migrated.pragma('user_version', { simple: true }), 3);
+    migrated.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('opens a version 1 data dir, keeps its objects, and stores new small objects inline', async () => {
     const dir = await tempDir('migrate');
     const data = Buffer.from('written by schema version 1');
@@ -41,11 +98,8 @@ describe('fs store schema migration', () => {
     insert.run('old', Buffer.from('empty'), emptyBlob, 0, md5(Buffer.alloc(0)), Date.now(), 'text/plain');
     db.close();
 
-    const store = await openFsStore({ dataDir: dir, durable: false });
+    const { store, got } = await reopened(dir, data);
     try {
-      await store.recovered;
-      const got = await store.getObject({ bucket: 'old', key: 'kept' });
-      assert.deepEqual(await readAll(got.body), data);
       assert.equal(got.meta.contentType, 'text/plain');
       assert.equal((await readAll((await store.getObject({ bucket: 'old', key: 'empty' })).body)).length, 0);
       await store.putObject({ bucket: 'old', key: 'small', body: Readable.from([Buffer.from('new')]) });

@@ -10,6 +10,7 @@ export function indexOnlyRow(bucket: string, key: string, size = 1): ObjectRow {
     key: Buffer.from(key),
     blob: '0'.repeat(32),
     inline_id: null,
+    parts_count: null,
     size,
     etag: '"0"',
     last_modified: 0,
@@ -18,5 +19,7 @@ export function indexOnlyRow(bucket: string, key: string, size = 1): ObjectRow {
     content_disposition: null,
     content_encoding: null,
     metadata: '{}',
+    checksums: null,
+    tags: null,
   };
 }

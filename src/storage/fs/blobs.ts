@@ -16,6 +16,8 @@ import { copyFile, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { isServiceError, ServiceError } from '../../errors/codes.js';
+import type { ChecksumSet } from '../checksums.js';
+import { NotDurable } from './commits.js';
 import { fsyncDir } from './format.js';
 import { Md5Job } from './md5-pool.js';
 import type { DiskSpace } from './space.js';
@@ -41,6 +43,8 @@ export interface WriteOptions {
   signal?: AbortSignal | undefined;
   /** When given, a body of any other length is refused (IncompleteBody). */
   contentLength?: number | undefined;
+  /** Digests to feed with every byte written, besides the MD5 (only those a client asked for: they cost CPU). */
+  digests?: ChecksumSet | undefined;
 }
 
 export function toBuffer(chunk: unknown): Buffer {
@@ -68,6 +72,10 @@ async function writeFully(fh: FileHandle, data: Buffer, position: number): Promi
 export class BlobFiles {
   /** Blobs being written or copied by this process, not yet committed or discarded. */
   readonly inFlight = new Set<string>();
+  /** Blobs being read by this process through rows read earlier: their unlinks wait for the last reader. */
+  private readonly readers = new Map<string, number>();
+  /** Pinned blobs whose row is gone: unlinked when their last reader is done. */
+  private readonly doomed = new Set<string>();
 
   constructor(
     readonly root: string,
@@ -98,9 +106,57 @@ export class BlobFiles {
     return id;
   }
 
+  /**
+   * Runs `work`, which commits rows naming the new blobs `ids`: when it fails they are deleted (unless the
+   * commit happened but was not synced: then a row may name them). Either way they are settled afterwards.
+   */
+  async settle<T>(ids: readonly string[], work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof NotDurable)) await Promise.all(ids.map((id) => this.remove(id).catch(() => undefined)));
+      throw err;
+    } finally {
+      for (const id of ids) this.release(id);
+    }
+  }
+
   /** Marks a blob as settled (committed or removed): the sweep may judge it from now on. */
   release(id: string): void {
     this.inFlight.delete(id);
+  }
+
+  /**
+   * Keeps blobs read through a row from being unlinked (by a replace or a delete committed meanwhile) until
+   * the returned function is called. Call it in the same turn as reading the row.
+   */
+  pin(ids: readonly string[]): () => void {
+    for (const id of ids) this.readers.set(id, (this.readers.get(id) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      for (const id of ids) {
+        const left = (this.readers.get(id) ?? 1) - 1;
+        if (left > 0) {
+          this.readers.set(id, left);
+          continue;
+        }
+        this.readers.delete(id);
+        // a leftover is an orphan: the next start-up sweep removes it
+        if (this.doomed.delete(id)) this.remove(id).catch(() => undefined);
+      }
+    };
+  }
+
+  isPinned(id: string): boolean {
+    return this.readers.has(id);
+  }
+
+  /** Unlinks a blob no row names any more, now or, while it is being read, after its last reader. */
+  async discard(id: string): Promise<void> {
+    if (this.readers.has(id)) this.doomed.add(id);
+    else await this.remove(id);
   }
 
   /** Deletes a blob file; a missing one is fine (a sweep or an earlier attempt got there first). */
@@ -130,7 +186,7 @@ export class BlobFiles {
     const onAbort = () => body.destroy(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const { size, etag } = await this.fill(path, chunks, first, signal, started?.head ?? []);
+      const { size, etag } = await this.fill(path, chunks, first, opts, started?.head ?? []);
       if (opts.contentLength !== undefined && size !== opts.contentLength) {
         throw new ServiceError('IncompleteBody', `The body was ${size} bytes long; ${opts.contentLength} were announced.`);
       }
@@ -157,7 +213,7 @@ export class BlobFiles {
     path: string,
     chunks: AsyncIterator<unknown>,
     first: Promise<IteratorResult<unknown>>,
-    signal: AbortSignal | undefined,
+    { signal, digests }: WriteOptions,
     head: Buffer[],
   ) {
     const fh = await open(path, 'wx+').catch(this.rethrowAsStorage); // + : the MD5 worker reads it back
@@ -180,6 +236,7 @@ export class BlobFiles {
       filled = 0;
     };
     const take = async (chunk: Buffer) => {
+      digests?.update(chunk);
       for (let offset = 0; offset < chunk.length; ) {
         const copied = chunk.copy(slabs[current], filled, offset);
         filled += copied;

@@ -7,62 +7,18 @@
  *   grouped commit then awaits syncWal() (an fdatasync off the event loop, wal-sync.ts) before answering.
  * - Object keys are stored as BLOBs of their UTF-8 bytes, so the primary key orders them in UTF-8 byte order
  *   (memcmp) and a prefix is a key range. Both tables are WITHOUT ROWID: a listing is one clustered range scan.
- * - Mutating methods (createBucket, deleteBucket, putObject, deleteObject) run inside the grouped commit
+ * - Mutating methods (createBucket, deleteBucket, putObject, deleteObject, setTags, completeUpload, and those
+ *   of UploadRows) run inside the grouped commit
  *   (commits.ts). They check first and write last, so when they throw a ServiceError they have changed nothing.
  */
 import Database from 'better-sqlite3';
 import { ServiceError } from '../../errors/codes.js';
-import { noSuchBucket } from '../../errors/not-found.js';
+import { noSuchBucket, noSuchKey } from '../../errors/not-found.js';
+import { ensureSchema, SCHEMA_VERSION } from './schema.js';
+import { UploadRows, type PartBlob } from './uploads-db.js';
 import { WalSync } from './wal-sync.js';
 
-export const SCHEMA_VERSION = 2;
-
-const OBJECTS_TABLE = (name: string) => `
-CREATE TABLE ${name} (
-  bucket TEXT NOT NULL,
-  key BLOB NOT NULL,
-  blob TEXT,
-  inline_id INTEGER,
-  size INTEGER NOT NULL,
-  etag TEXT NOT NULL,
-  last_modified INTEGER NOT NULL,
-  content_type TEXT NOT NULL,
-  cache_control TEXT,
-  content_disposition TEXT,
-  content_encoding TEXT,
-  metadata TEXT NOT NULL,
-  PRIMARY KEY (bucket, key),
-  CHECK ((blob IS NULL) <> (inline_id IS NULL))
-) WITHOUT ROWID;`;
-
-const INLINE_AND_INDEX = `
-CREATE INDEX objects_blob ON objects (blob);
-CREATE TABLE inline_data (
-  id INTEGER PRIMARY KEY,
-  data BLOB NOT NULL
-);
-PRAGMA user_version = ${SCHEMA_VERSION};`;
-
-const SCHEMA = `
-CREATE TABLE buckets (
-  name TEXT NOT NULL PRIMARY KEY,
-  created_at INTEGER NOT NULL
-) WITHOUT ROWID;
-${OBJECTS_TABLE('objects')}
-${INLINE_AND_INDEX}
-`;
-
-/** Version 1 had every object in a blob file (no inline_id, blob NOT NULL): rebuild the table, keep the rows. */
-const MIGRATE_FROM_1 = `
-${OBJECTS_TABLE('objects_v2')}
-INSERT INTO objects_v2 (bucket, key, blob, inline_id, size, etag, last_modified, content_type,
-    cache_control, content_disposition, content_encoding, metadata)
-  SELECT bucket, key, blob, NULL, size, etag, last_modified, content_type,
-    cache_control, content_disposition, content_encoding, metadata FROM objects;
-DROP TABLE objects;
-ALTER TABLE objects_v2 RENAME TO objects;
-${INLINE_AND_INDEX}
-`;
+export { SCHEMA_VERSION } from './schema.js';
 
 export interface BucketRow {
   name: string;
@@ -71,13 +27,15 @@ export interface BucketRow {
 
 /**
  * One object, as stored. Times are milliseconds since the epoch; metadata is a JSON object of strings.
- * Its bytes are either in a blob file (`blob`) or, for small objects, in the inline_data table (`inline_id`).
+ * Its bytes are in a blob file (`blob`), for small objects in the inline_data table (`inline_id`), or for a
+ * multipart object in the blob files of its `parts_count` object_parts rows.
  */
 export interface ObjectRow {
   bucket: string;
   key: Buffer;
   blob: string | null;
   inline_id: number | null;
+  parts_count: number | null;
   size: number;
   etag: string;
   last_modified: number;
@@ -86,6 +44,10 @@ export interface ObjectRow {
   content_disposition: string | null;
   content_encoding: string | null;
   metadata: string;
+  /** JSON object of base64 digests by algorithm, or null for none. */
+  checksums: string | null;
+  /** JSON object of tags, or null for none. */
+  tags: string | null;
 }
 
 /** A row with, for an inline object, its bytes (null for a blob-file object). */
@@ -94,15 +56,18 @@ export type RowWithData = ObjectRow & { data: Buffer | null };
 export type ListRow = Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified'>;
 
 type Key = [bucket: string, key: Buffer];
-type Storage = Pick<ObjectRow, 'blob' | 'inline_id'>;
+type Storage = Pick<ObjectRow, 'blob' | 'inline_id' | 'parts_count'>;
 
 /** What a put or delete did to the key's previous version. */
 export interface Replaced {
   /** There was a previous version. */
   existed: boolean;
-  /** Its blob file, now unreferenced: the caller unlinks it after the commit. */
-  blob?: string | undefined;
+  /** Its blob files, now unreferenced: the caller unlinks them after the commit. */
+  blobs: string[];
 }
+
+/** Where the bytes of a new row are, besides a blob file named by the row itself. */
+export type NewContent = { inline: Buffer } | { parts: readonly PartBlob[] } | undefined;
 type Range = [bucket: string, from: Buffer, to: Buffer];
 
 function prepareAll(db: Database.Database) {
@@ -116,17 +81,26 @@ function prepareAll(db: Database.Database) {
     objectWithData: db.prepare<Key, RowWithData>(
       'SELECT o.*, d.data FROM objects o LEFT JOIN inline_data d ON d.id = o.inline_id WHERE o.bucket = ? AND o.key = ?',
     ),
-    storageOf: db.prepare<Key, Storage>('SELECT blob, inline_id FROM objects WHERE bucket = ? AND key = ?'),
+    storageOf: db.prepare<Key, Storage>('SELECT blob, inline_id, parts_count FROM objects WHERE bucket = ? AND key = ?'),
     upsert: db.prepare<[ObjectRow]>(
-      `INSERT OR REPLACE INTO objects (bucket, key, blob, inline_id, size, etag, last_modified, content_type,
-         cache_control, content_disposition, content_encoding, metadata)
-       VALUES (@bucket, @key, @blob, @inline_id, @size, @etag, @last_modified, @content_type,
-         @cache_control, @content_disposition, @content_encoding, @metadata)`,
+      `INSERT OR REPLACE INTO objects (bucket, key, blob, inline_id, parts_count, size, etag, last_modified,
+         content_type, cache_control, content_disposition, content_encoding, metadata, checksums, tags)
+       VALUES (@bucket, @key, @blob, @inline_id, @parts_count, @size, @etag, @last_modified,
+         @content_type, @cache_control, @content_disposition, @content_encoding, @metadata, @checksums, @tags)`,
     ),
-    deleteObject: db.prepare<Key, Storage>('DELETE FROM objects WHERE bucket = ? AND key = ? RETURNING blob, inline_id'),
+    deleteObject: db.prepare<Key, Storage>('DELETE FROM objects WHERE bucket = ? AND key = ? RETURNING blob, inline_id, parts_count'),
+    setTags: db.prepare<[string | null, string, Buffer]>('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?'),
+    parts: db.prepare<Key, PartBlob>('SELECT blob, size FROM object_parts WHERE bucket = ? AND key = ? ORDER BY part'),
+    insertPart: db.prepare<[string, Buffer, number, string, number]>(
+      'INSERT INTO object_parts (bucket, key, part, blob, size) VALUES (?, ?, ?, ?, ?)',
+    ),
+    deleteParts: db.prepare<Key, { blob: string }>('DELETE FROM object_parts WHERE bucket = ? AND key = ? RETURNING blob'),
     insertInline: db.prepare<[Buffer]>('INSERT INTO inline_data (data) VALUES (?)'),
     deleteInline: db.prepare<[number]>('DELETE FROM inline_data WHERE id = ?'),
-    referenced: db.prepare<[string], number>('SELECT 1 FROM objects WHERE blob = ? LIMIT 1').pluck(),
+    referenced: db.prepare<[string, string, string], number>(
+      `SELECT 1 WHERE EXISTS (SELECT 1 FROM objects WHERE blob = ?) OR EXISTS (SELECT 1 FROM object_parts WHERE blob = ?)
+         OR EXISTS (SELECT 1 FROM upload_parts WHERE blob = ?)`,
+    ).pluck(),
     scan: db.prepare<Range, ListRow>(
       'SELECT key, size, etag, last_modified FROM objects WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key',
     ),
@@ -136,6 +110,8 @@ function prepareAll(db: Database.Database) {
 
 export class MetaDb {
   private readonly sql: ReturnType<typeof prepareAll>;
+  /** The uploads still open and their parts. */
+  readonly uploads: UploadRows;
 
   private constructor(
     private readonly db: Database.Database,
@@ -143,6 +119,7 @@ export class MetaDb {
     private readonly wal: WalSync | undefined,
   ) {
     this.sql = prepareAll(db);
+    this.uploads = new UploadRows(db);
   }
 
   /** Opens (creating when new) and locks the database. `dataDir` only serves the error messages. */
@@ -155,10 +132,8 @@ export class MetaDb {
       db.pragma('synchronous = NORMAL');
       // An exclusive transaction takes the file lock now; EXCLUSIVE locking mode keeps it until close.
       db.exec('BEGIN EXCLUSIVE');
-      const version = db.pragma('user_version', { simple: true });
-      if (version === 0) db.exec(SCHEMA);
-      else if (version === 1) db.exec(MIGRATE_FROM_1);
-      else if (version !== SCHEMA_VERSION) {
+      const version = Number(db.pragma('user_version', { simple: true }));
+      if (!ensureSchema(db, version)) {
         throw new ServiceError(
           'ServiceUnavailable',
           `${path} has schema version ${String(version)}; this build reads version ${SCHEMA_VERSION} only.`,
@@ -205,12 +180,14 @@ export class MetaDb {
     this.sql.insertBucket.run(name, createdAt);
   }
 
-  deleteBucket(name: string): void {
+  /** Deletes an empty bucket with the uploads still open in it; returns their part blobs to unlink. */
+  deleteBucket(name: string): string[] {
     if (!this.getBucket(name)) throw noSuchBucket(name);
     if (this.sql.anyObject.get(name) !== undefined) {
       throw new ServiceError('BucketNotEmpty', `The bucket "${name}" is not empty.`);
     }
     this.sql.deleteBucket.run(name);
+    return this.uploads.deleteAllIn(name);
   }
 
   getObject(bucket: string, key: Buffer): ObjectRow | undefined {
@@ -222,32 +199,63 @@ export class MetaDb {
     return this.sql.objectWithData.get(bucket, key);
   }
 
+  /** The part blobs of a multipart object, in order. */
+  objectParts(bucket: string, key: Buffer): PartBlob[] {
+    return this.sql.parts.all(bucket, key);
+  }
+
   /**
-   * Inserts or replaces the row; `data` stores the bytes inline (the row's blob must then be null).
-   * Inline bytes of the replaced version go in the same transaction; a replaced blob file is returned.
+   * Inserts or replaces the row, with its bytes inline or as parts (the row's blob must then be null).
+   * Inline bytes and parts of the replaced version go in the same transaction; its blob files are returned.
    */
-  putObject(row: ObjectRow, data?: Buffer): Replaced {
+  putObject(row: ObjectRow, content?: NewContent): Replaced {
     if (!this.getBucket(row.bucket)) throw noSuchBucket(row.bucket);
-    const replaced = this.release(this.sql.storageOf.get(row.bucket, row.key));
-    const inlineId = data ? Number(this.sql.insertInline.run(data).lastInsertRowid) : null;
-    this.sql.upsert.run({ ...row, inline_id: inlineId });
+    const replaced = this.release(row.bucket, row.key, this.sql.storageOf.get(row.bucket, row.key));
+    const inlineId = content && 'inline' in content ? Number(this.sql.insertInline.run(content.inline).lastInsertRowid) : null;
+    const parts = content && 'parts' in content ? content.parts : undefined;
+    this.sql.upsert.run({ ...row, inline_id: inlineId, parts_count: parts ? parts.length : null });
+    parts?.forEach((part, i) => this.sql.insertPart.run(row.bucket, row.key, i + 1, part.blob, part.size));
     return replaced;
+  }
+
+  /** Replaces the tags of an object (null: none). */
+  setTags(bucket: string, key: Buffer, tags: string | null): void {
+    if (!this.getBucket(bucket)) throw noSuchBucket(bucket);
+    if (this.sql.setTags.run(tags, bucket, key).changes === 0) throw noSuchKey(bucket, key.toString('utf8'));
+  }
+
+  /**
+   * Makes an upload's chosen parts the object `row` (a multipart row naming no blob), in one step: the
+   * replaced version's blobs and the upload's parts left out are returned for unlinking. `check` runs first,
+   * against the committed state; undefined when the upload is gone or one of its chosen parts changed since
+   * the caller read them.
+   */
+  completeUpload(uploadId: string, chosen: readonly PartBlob[], row: ObjectRow, check: () => void): { replaced: Replaced; dropped: string[] } | undefined {
+    if (!this.uploads.stillHas(uploadId, chosen)) return undefined;
+    check();
+    const replaced = this.putObject(row, { parts: chosen });
+    const kept = new Set(chosen.map((part) => part.blob));
+    const dropped = this.uploads.delete(uploadId).filter((blob) => !kept.has(blob));
+    return { replaced, dropped };
   }
 
   /** Deletes the row (and its inline bytes); says whether it existed and which blob file to unlink. */
   deleteObject(bucket: string, key: Buffer): Replaced {
     if (!this.getBucket(bucket)) throw noSuchBucket(bucket);
-    return this.release(this.sql.deleteObject.get(bucket, key));
+    return this.release(bucket, key, this.sql.deleteObject.get(bucket, key));
   }
 
-  private release(old: Storage | undefined): Replaced {
-    if (!old) return { existed: false };
+  /** Frees what the version being replaced or deleted held in meta.sqlite; returns its blob files. */
+  private release(bucket: string, key: Buffer, old: Storage | undefined): Replaced {
+    if (!old) return { existed: false, blobs: [] };
     if (old.inline_id !== null) this.sql.deleteInline.run(old.inline_id);
-    return { existed: true, blob: old.blob ?? undefined };
+    if (old.parts_count !== null) return { existed: true, blobs: this.sql.deleteParts.all(bucket, key).map((p) => p.blob) };
+    return { existed: true, blobs: old.blob ? [old.blob] : [] };
   }
 
+  /** Whether a committed row (an object, an object's part, an upload's part) names this blob file. */
   isBlobReferenced(id: string): boolean {
-    return this.sql.referenced.get(id) !== undefined;
+    return this.sql.referenced.get(id, id, id) !== undefined;
   }
 
   /** Rows of `bucket` with from <= key < to, in key order, read lazily (stop early with `break`). */

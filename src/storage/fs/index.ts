@@ -1,14 +1,14 @@
 /**
  * The embedded fs store (the default): objects on local disk under one data dir.
  *
- * Layout (format "s3gate-fs" v1, documented in FORMAT.md): format.json, meta.sqlite (the index: buckets and
- * object rows, keys as UTF-8 byte BLOBs), blobs/<xx>/<random id> (object bytes, immutable once written),
+ * Layout (format "s3gate-fs" v1, documented in FORMAT.md): format.json, meta.sqlite (the index: buckets,
+ * object rows, keys as UTF-8 byte BLOBs, multipart objects' parts, open uploads), blobs/<xx>/<random id> (object bytes, immutable once written),
  * reserve (space kept for deletes on a full disk). Keys never become paths, so nothing is ever written
  * outside the data dir.
  *
  * Opening: check or write format.json → measure the free space (and write the reserve in the background when
  * missing) → open and lock meta.sqlite (a second process fails here) → make sure the blob folders exist →
- * start the orphan sweep in the background (`store.recovered`).
+ * start the orphan sweep in the background (`store.recovered`) and abort the uploads abandoned meanwhile.
  */
 import { join } from 'node:path';
 import { BlobFiles } from './blobs.js';
@@ -57,5 +57,13 @@ export async function openFsStore(opts: FsStoreOptions): Promise<FsStore> {
   const stop = new AbortController();
   const recovered = sweepOrphans(db, blobs, stop.signal);
   recovered.catch(() => undefined); // a failed sweep must not crash the process; awaiting it still sees the error
-  return new FsStore({ db, commits: new CommitQueue(db, space), blobs, space, recovered, stopRecovery: () => stop.abort() });
+  return new FsStore({
+    db,
+    commits: new CommitQueue(db, space),
+    blobs,
+    space,
+    recovered,
+    stopRecovery: () => stop.abort(),
+    uploadExpiryMs: opts.uploadExpiryMs ?? FS_STORE_DEFAULTS.uploadExpiryMs,
+  });
 }

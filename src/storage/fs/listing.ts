@@ -13,8 +13,8 @@ import { MAX_LIST_KEYS, type ListObjectsOptions, type ListObjectsResult, type Ob
 import type { ListRow, MetaDb } from './db.js';
 
 /** Above every valid UTF-8 key (no UTF-8 byte is 0xFF): the upper bound of an unbounded scan. */
-const TOP = Buffer.from([0xff]);
-const ZERO = Buffer.from([0]);
+export const TOP = Buffer.from([0xff]);
+export const ZERO = Buffer.from([0]);
 
 interface Position {
   kind: 'k' | 'p';
@@ -47,12 +47,13 @@ export function decodeToken(token: string): Position {
   return { kind, bytes: raw.subarray(1) };
 }
 
-function pageSize(maxKeys: number | undefined): number {
-  if (maxKeys === undefined) return MAX_LIST_KEYS;
-  if (!Number.isInteger(maxKeys) || maxKeys < 1) {
-    throw new ServiceError('InvalidArgument', `maxKeys must be a whole number from 1 to ${MAX_LIST_KEYS}.`);
+/** A page's size: `wanted` (named `name` in the error) capped at 1000, or 1000. */
+export function pageSize(wanted: number | undefined, name = 'maxKeys'): number {
+  if (wanted === undefined) return MAX_LIST_KEYS;
+  if (!Number.isInteger(wanted) || wanted < 1) {
+    throw new ServiceError('InvalidArgument', `${name} must be a whole number from 1 to ${MAX_LIST_KEYS}.`);
   }
-  return Math.min(maxKeys, MAX_LIST_KEYS);
+  return Math.min(wanted, MAX_LIST_KEYS);
 }
 
 /** Where the page starts: after the token's position, else after startAfter, never before the prefix. */
@@ -77,43 +78,73 @@ function summary(row: ListRow): ObjectSummary {
   };
 }
 
-/** One page of a bucket's listing (the caller has checked that the bucket exists). */
-export function listPage(db: MetaDb, opts: ListObjectsOptions): ListObjectsResult {
-  const max = pageSize(opts.maxKeys);
-  const prefix = Buffer.from(opts.prefix ?? '', 'utf8');
-  const delimiter = opts.delimiter ? Buffer.from(opts.delimiter, 'utf8') : undefined;
-  const to = prefix.length > 0 ? successor(prefix) : TOP;
-  const objects: ObjectSummary[] = [];
-  const commonPrefixes: string[] = [];
-  let last: Position | undefined;
-  let truncated = false;
-  let from: Buffer | undefined = startOf(opts, prefix);
+/** What a rolled-up scan gives: the rows in order, the common prefixes, and what came last. */
+export interface RolledUp<Row> {
+  rows: Row[];
+  commonPrefixes: string[];
+  truncated: boolean;
+  last: { row: Row } | { prefix: Buffer } | undefined;
+}
 
-  scanning: while (from && Buffer.compare(from, to) < 0) {
-    const rows = db.scan(opts.bucket, from, to);
+/**
+ * Scans key ranges below `to` from `start`, rolling keys up into common prefixes at the delimiter (after the
+ * prefix): a common prefix ends the scan, which goes on at `skip(common)`. Rows and prefixes share `max`.
+ */
+export function rollUp<Row extends { key: Buffer }, Start extends { key: Buffer }>(spec: {
+  prefix: Buffer;
+  delimiter: Buffer | undefined;
+  max: number;
+  start: Start;
+  to: Buffer;
+  scan: (from: Start) => Iterable<Row>;
+  skip: (common: Buffer) => Start;
+}): RolledUp<Row> {
+  const { prefix, delimiter, max, to } = spec;
+  const out: RolledUp<Row> = { rows: [], commonPrefixes: [], truncated: false, last: undefined };
+  let from: Start | undefined = spec.start;
+  scanning: while (from && Buffer.compare(from.key, to) < 0) {
+    const rows = spec.scan(from);
     from = undefined; // set again only when a common prefix ends this scan
     for (const row of rows) {
-      if (objects.length + commonPrefixes.length >= max) {
-        truncated = true;
+      if (out.rows.length + out.commonPrefixes.length >= max) {
+        out.truncated = true;
         break scanning;
       }
       const cut = delimiter ? row.key.indexOf(delimiter, prefix.length) : -1;
       if (cut < 0) {
-        objects.push(summary(row));
-        last = { kind: 'k', bytes: row.key };
+        out.rows.push(row);
+        out.last = { row };
         continue;
       }
       const common = row.key.subarray(0, cut + (delimiter as Buffer).length);
-      commonPrefixes.push(common.toString('utf8'));
-      last = { kind: 'p', bytes: common };
-      from = successor(common);
+      out.commonPrefixes.push(common.toString('utf8'));
+      out.last = { prefix: common };
+      from = spec.skip(common);
       break;
     }
   }
+  return out;
+}
+
+/** One page of a bucket's listing (the caller has checked that the bucket exists). */
+export function listPage(db: MetaDb, opts: ListObjectsOptions): ListObjectsResult {
+  const prefix = Buffer.from(opts.prefix ?? '', 'utf8');
+  const to = prefix.length > 0 ? successor(prefix) : TOP;
+  const page = rollUp({
+    prefix,
+    delimiter: opts.delimiter ? Buffer.from(opts.delimiter, 'utf8') : undefined,
+    max: pageSize(opts.maxKeys),
+    start: { key: startOf(opts, prefix) },
+    to,
+    scan: (from) => db.scan(opts.bucket, from.key, to),
+    skip: (common) => ({ key: successor(common) }),
+  });
+  const last: Position | undefined =
+    page.last && ('row' in page.last ? { kind: 'k', bytes: page.last.row.key } : { kind: 'p', bytes: page.last.prefix });
   return {
-    objects,
-    commonPrefixes,
-    isTruncated: truncated,
-    nextContinuationToken: truncated && last ? encodeToken(last) : undefined,
+    objects: page.rows.map(summary),
+    commonPrefixes: page.commonPrefixes,
+    isTruncated: page.truncated,
+    nextContinuationToken: page.truncated && last ? encodeToken(last) : undefined,
   };
 }

@@ -17,9 +17,16 @@ export interface FsStoreOptions {
    * cannot be recorded; 0 keeps none. Default FS_STORE_DEFAULTS.reserve.
    */
   reserve?: number | undefined;
+  /**
+   * Multipart uploads neither completed nor aborted this long after they were started are aborted, their
+   * parts deleted; 0 keeps them forever. Default FS_STORE_DEFAULTS.uploadExpiryMs.
+   */
+  uploadExpiryMs?: number | undefined;
 }
 
 export const FS_STORE_DEFAULTS = {
   /** Four times the most SQLite's WAL grows between checkpoints (1000 pages of 4 KiB): what deletes need. */
   reserve: 16 * 1024 ** 2,
+  /** A week, as S3's lifecycle rules for incomplete uploads are commonly set. */
+  uploadExpiryMs: 7 * 86_400_000,
 } as const;

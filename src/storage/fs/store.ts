@@ -15,8 +15,10 @@ import { createHash } from 'node:crypto';
 import { addAbortSignal, Readable } from 'node:stream';
 import { ServiceError } from '../../errors/codes.js';
 import { noSuchBucket, noSuchKey } from '../../errors/not-found.js';
+import type { ChecksumSet } from '../checksums.js';
+import { checkSourceConditions } from '../source-conditions.js';
 import {
-  DEFAULT_CONTENT_TYPE,
+  CHECKSUM_ALGORITHMS,
   type BucketInfo,
   type CopyObjectOptions,
   type GetObjectOptions,
@@ -44,31 +46,35 @@ import {
   type CompleteMultipartOptions,
   type UploadOptions,
 } from '../types.js';
-import { notYet } from '../not-yet.js';
 import { IO_BUFFER, type BlobFiles } from './blobs.js';
-import { NotDurable, type CommitQueue } from './commits.js';
-import type { BucketRow, MetaDb, ObjectRow, RowWithData } from './db.js';
+import type { CommitQueue } from './commits.js';
+import type { BucketRow, MetaDb, NewContent, ObjectRow, RowWithData } from './db.js';
 import { INLINE_MAX, readSmall } from './inline.js';
+import { checkBody, digestsFor, fromColumn, toColumn } from './integrity.js';
 import { listPage } from './listing.js';
+import { Multipart, type FsInternals } from './multipart.js';
+import { bytesOf, locate, partSpan, type Located } from './pieces.js';
+import { headerColumns, headersOf, toMeta } from './rows.js';
 import type { DiskSpace } from './space.js';
-import { checkContentMd5, checkPutPreconditions, hasPreconditions } from '../preconditions.js';
+import { checkPutPreconditions, hasPreconditions } from '../preconditions.js';
 import { servedRange } from '../ranges.js';
 
 /** Give up on a key whose blob keeps vanishing between reading its row and opening it (constant overwrites). */
 const MAX_RACES = 100;
 
-function toMeta(row: ObjectRow): ObjectMeta {
-  return {
-    key: row.key.toString('utf8'),
-    size: row.size,
-    etag: row.etag,
-    lastModified: new Date(row.last_modified),
-    contentType: row.content_type,
-    cacheControl: row.cache_control ?? undefined,
-    contentDisposition: row.content_disposition ?? undefined,
-    contentEncoding: row.content_encoding ?? undefined,
-    metadata: JSON.parse(row.metadata) as Record<string, string>,
-  };
+/** Part `partNumber` of an object uploaded whole: all of it, the only part it has. */
+function singlePart(row: ObjectRow, partNumber: number): { start: number; end: number } | undefined {
+  if (partNumber !== 1) invalidPartNumber(partNumber, 1);
+  return row.size > 0 ? { start: 0, end: row.size - 1 } : undefined;
+}
+
+function invalidPartNumber(partNumber: number, count: number): never {
+  throw new ServiceError('InvalidPartNumber', `The object has ${count} part${count === 1 ? '' : 's'}; part ${partNumber} does not exist.`);
+}
+
+/** A pinned blob is gone: something outside the store deleted it. */
+function vanished(key: string): never {
+  throw new ServiceError('InternalError', `The data of "${key}" is missing from the fs store.`);
 }
 
 /** The bytes of an inline object's row. */
@@ -86,12 +92,22 @@ export interface FsStoreParts {
   recovered: Promise<{ removed: number }>;
   /** Asks the sweep to stop early (on close). */
   stopRecovery: () => void;
+  /** Uploads initiated longer ago than this are aborted (0: never). */
+  uploadExpiryMs: number;
 }
+
+/** How often abandoned uploads are looked for: often enough for the expiry, at most hourly. */
+function expiryInterval(expiryMs: number): number {
+  return Math.min(Math.max(expiryMs / 4, 1000), 3_600_000);
+}
+
+const SELF_COPY =
+  "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata or checksum.";
 
 export class FsStore implements ObjectStore {
   readonly kind = 'fs';
-  // '.' cannot start a bucket name (names.ts): no face can even name it
-  readonly capabilities: StoreCapabilities = { checksums: [], privateBucket: '.s3gate-system' };
+  // '.' cannot start a bucket name (names.ts): no face can even name the private bucket
+  readonly capabilities: StoreCapabilities = { checksums: CHECKSUM_ALGORITHMS, privateBucket: '.s3gate-system' };
   /** Settles when the start-up sweep is done; tests await it. */
   readonly recovered: Promise<{ removed: number }>;
   private readonly db: MetaDb;
@@ -100,6 +116,8 @@ export class FsStore implements ObjectStore {
   private readonly room: DiskSpace;
   private readonly stopRecovery: () => void;
   private readonly unlinks = new Set<Promise<void>>();
+  private readonly multipart: Multipart;
+  private readonly expiryTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(parts: FsStoreParts) {
@@ -109,6 +127,28 @@ export class FsStore implements ObjectStore {
     this.room = parts.space;
     this.recovered = parts.recovered;
     this.stopRecovery = parts.stopRecovery;
+    const internals: FsInternals = {
+      db: this.db,
+      commits: this.commits,
+      blobs: this.blobs,
+      room: this.room,
+      check: (opts) => this.check(opts),
+      requireBucket: (bucket) => this.requireBucket(bucket),
+      locateObject: (bucket, key) => this.locateObject(bucket, key),
+      discardLater: (ids) => this.discardLater(ids),
+    };
+    this.multipart = new Multipart(internals, parts.uploadExpiryMs);
+    if (parts.uploadExpiryMs > 0) {
+      this.expiryTimer = setInterval(() => void this.expireUploads().catch(() => undefined), expiryInterval(parts.uploadExpiryMs));
+      this.expiryTimer.unref();
+      void this.expireUploads().catch(() => undefined); // those abandoned while the store was stopped
+    }
+  }
+
+  /** Aborts the uploads older than the expiry; returns how many. The store's timer calls it. */
+  expireUploads(): Promise<number> {
+    if (this.closing) return Promise.resolve(0);
+    return this.multipart.expire();
   }
 
   async listBuckets(opts: Signal): Promise<BucketInfo[]> {
@@ -132,51 +172,55 @@ export class FsStore implements ObjectStore {
 
   async deleteBucket(opts: BucketOptions): Promise<void> {
     this.check(opts);
-    await this.commits.enqueue(() => this.db.deleteBucket(opts.bucket), 'delete');
+    this.discardLater(await this.commits.enqueue(() => this.db.deleteBucket(opts.bucket), 'delete'));
   }
 
   async putObject(opts: PutObjectOptions): Promise<ObjectMeta> {
     const key = Buffer.from(opts.key, 'utf8');
     // preconditions are checked before streaming (to fail fast) and again atomically at commit
     const preconditions = () => checkPutPreconditions(this.db.getObject(opts.bucket, key)?.etag, opts);
+    let digests: ChecksumSet | undefined;
     try {
       this.check(opts);
       this.requireBucket(opts.bucket);
       if (hasPreconditions(opts)) preconditions();
+      digests = digestsFor(opts);
       // a body of unknown length may be small enough for a row; a larger one is admitted as it is written
       await this.room.admit(opts.contentLength ?? 0, (opts.contentLength ?? 0) <= INLINE_MAX);
     } catch (err) {
       opts.body.destroy();
       throw err;
     }
-    const written = await this.writeBytes(opts);
-    const row: ObjectRow = {
-      bucket: opts.bucket,
-      key,
-      blob: written.blob,
-      inline_id: null,
-      size: written.size,
-      etag: written.etag,
-      last_modified: Date.now(),
-      content_type: opts.contentType || DEFAULT_CONTENT_TYPE,
-      cache_control: opts.cacheControl ?? null,
-      content_disposition: opts.contentDisposition ?? null,
-      content_encoding: opts.contentEncoding ?? null,
-      metadata: JSON.stringify(opts.metadata ?? {}),
-    };
-    const check = () => {
-      checkContentMd5(opts.contentMd5, written.etag.slice(1, -1));
-      if (hasPreconditions(opts)) preconditions();
-    };
-    return this.commitNewRow(row, written.inline, opts.signal, check);
+    const written = await this.writeBytes(opts, digests);
+    return this.blobs.settle(written.blob ? [written.blob] : [], async () => {
+      const checksums = await checkBody(opts, written.etag.slice(1, -1), digests);
+      const row: ObjectRow = {
+        bucket: opts.bucket,
+        key,
+        blob: written.blob,
+        inline_id: null,
+        parts_count: null,
+        size: written.size,
+        etag: written.etag,
+        last_modified: Date.now(),
+        ...headerColumns(opts),
+        checksums: toColumn(checksums),
+        tags: toColumn(opts.tags),
+      };
+      const check = () => {
+        if (hasPreconditions(opts)) preconditions();
+      };
+      return this.commitNewRow(row, written.inline ? { inline: written.inline } : undefined, opts.signal, check);
+    });
   }
 
   async getObject(opts: GetObjectOptions): Promise<GetObjectResult> {
     this.check(opts);
     for (let race = 0; ; race++) {
       const row = this.requireObjectWithData(opts.bucket, opts.key);
+      if (row.parts_count !== null) return this.getParts(row, opts);
       const version = { etag: row.etag, lastModified: new Date(row.last_modified), size: row.size };
-      const range = servedRange(version, opts.range, opts.rangeIf);
+      const range = opts.partNumber !== undefined ? singlePart(row, opts.partNumber) : servedRange(version, opts.range, opts.rangeIf);
       const start = range?.start ?? 0;
       const end = range?.end ?? row.size - 1;
       if (row.blob === null) {
@@ -199,9 +243,37 @@ export class FsStore implements ObjectStore {
     }
   }
 
-  async headObject(opts: ObjectOptions): Promise<ObjectMeta> {
+  async headObject(opts: ObjectOptions & { partNumber?: number | undefined }): Promise<ObjectMeta> {
     this.check(opts);
-    return toMeta(this.requireObject(opts.bucket, opts.key));
+    const row = this.requireObject(opts.bucket, opts.key);
+    if (opts.partNumber === undefined) return toMeta(row);
+    if (row.parts_count === null) {
+      const span = singlePart(row, opts.partNumber);
+      return { ...toMeta(row), size: span ? span.end - span.start + 1 : 0 };
+    }
+    const parts = this.db.objectParts(row.bucket, row.key);
+    const part = parts[opts.partNumber - 1] ?? invalidPartNumber(opts.partNumber, parts.length);
+    return { ...toMeta(row), size: part.size };
+  }
+
+  /** A read of a multipart object: whole, a range across its parts, or one part. */
+  private getParts(row: RowWithData, opts: GetObjectOptions): GetObjectResult {
+    const located = locate(this.db, this.blobs, row);
+    try {
+      const meta = toMeta(row);
+      let range: { start: number; end: number } | undefined;
+      if (opts.partNumber !== undefined) {
+        range = partSpan(located, opts.partNumber) ?? invalidPartNumber(opts.partNumber, located.pieces.length);
+        if (range.end < range.start) range = undefined; // an empty part
+      } else range = servedRange({ ...meta, size: row.size }, opts.range, opts.rangeIf);
+      const body = bytesOf(this.blobs, located, range?.start ?? 0, range?.end ?? row.size - 1);
+      body.once('close', located.release);
+      if (opts.signal) addAbortSignal(opts.signal, body);
+      return { meta, body, range };
+    } catch (err) {
+      located.release();
+      throw err;
+    }
   }
 
   async deleteObject(opts: ObjectOptions): Promise<boolean> {
@@ -210,28 +282,57 @@ export class FsStore implements ObjectStore {
     this.requireBucket(bucket);
     const keyBytes = Buffer.from(key, 'utf8');
     const removed = await this.commits.enqueue(() => this.db.deleteObject(bucket, keyBytes), 'delete');
-    if (removed.blob) this.unlinkLater(removed.blob);
+    if (removed.blobs.length > 0) this.discardLater(removed.blobs);
     else if (removed.existed) this.room.freed(); // its pages in meta.sqlite are free for new rows
     return removed.existed;
   }
 
   async copyObject(opts: CopyObjectOptions): Promise<ObjectMeta> {
     this.check(opts);
-    for (let race = 0; ; race++) {
-      const source = this.requireObjectWithData(opts.sourceBucket, opts.sourceKey);
+    const replace = opts.metadataDirective === 'REPLACE';
+    const self = opts.sourceBucket === opts.bucket && opts.sourceKey === opts.key;
+    if (self && !replace && !opts.checksumAlgorithm) throw new ServiceError('InvalidRequest', SELF_COPY);
+    const source = this.locateObject(opts.sourceBucket, opts.sourceKey);
+    try {
+      const { row } = source;
       this.requireBucket(opts.bucket);
-      const { data: _bytes, ...row } = source;
-      const copy = { ...row, bucket: opts.bucket, key: Buffer.from(opts.key, 'utf8'), last_modified: Date.now() };
-      await this.room.admit(source.size, source.blob === null);
-      if (source.blob === null) return this.commitNewRow(copy, inlineBytes(source), opts.signal);
-      this.room.wrote(source.size);
-      const id = await this.blobs.copy(source.blob);
-      if (!id) {
-        this.assertReplaced(source, race);
-        continue;
-      }
-      return this.commitNewRow({ ...copy, blob: id }, undefined, opts.signal);
+      checkSourceConditions(toMeta(row), opts.sourceConditions);
+      const key = Buffer.from(opts.key, 'utf8');
+      const preconditions = () => checkPutPreconditions(this.db.getObject(opts.bucket, key)?.etag, opts);
+      if (hasPreconditions(opts)) preconditions();
+      const checksums = opts.checksumAlgorithm
+        ? toColumn(await this.checksumOf(source, digestsFor({ checksumAlgorithm: opts.checksumAlgorithm }) as ChecksumSet))
+        : row.checksums;
+      const { data: _bytes, ...stored } = row;
+      const copy: ObjectRow = {
+        ...stored,
+        ...(replace ? headerColumns(opts.headers ?? {}) : headersOf(row)),
+        bucket: opts.bucket,
+        key,
+        last_modified: Date.now(),
+        checksums,
+        tags: opts.taggingDirective === 'REPLACE' ? toColumn(opts.tags) : row.tags,
+      };
+      const inline = row.blob === null && row.parts_count === null;
+      await this.room.admit(row.size, inline);
+      if (inline) return await this.commitNewRow(copy, { inline: inlineBytes(row) }, opts.signal, preconditions);
+      this.room.wrote(row.size);
+      const copies: string[] = [];
+      return await this.blobs.settle(copies, async () => {
+        for (const piece of source.pieces) copies.push((await this.blobs.copy(piece.blob)) ?? vanished(opts.sourceKey));
+        const pieces = source.pieces.map((piece, i) => ({ blob: copies[i] as string, size: piece.size }));
+        if (row.parts_count !== null) return this.commitNewRow({ ...copy, blob: null }, { parts: pieces }, opts.signal, preconditions);
+        return this.commitNewRow({ ...copy, blob: copies[0] ?? null }, undefined, opts.signal, preconditions);
+      });
+    } finally {
+      source.release();
     }
+  }
+
+  /** The checksums of a located object's bytes. */
+  private async checksumOf(source: Located, digests: ChecksumSet) {
+    for await (const chunk of bytesOf(this.blobs, source, 0, source.row.size - 1)) digests.update(chunk as Buffer);
+    return digests.finish();
   }
 
   async listObjects(opts: ListObjectsOptions): Promise<ListObjectsResult> {
@@ -240,36 +341,52 @@ export class FsStore implements ObjectStore {
     return listPage(this.db, opts);
   }
 
-  async getObjectTagging(_opts: ObjectOptions): Promise<Tags> {
-    throw notYet('getObjectTagging');
+  async getObjectTagging(opts: ObjectOptions): Promise<Tags> {
+    this.check(opts);
+    return fromColumn<Tags>(this.requireObject(opts.bucket, opts.key).tags) ?? {};
   }
-  async putObjectTagging(_opts: TaggingOptions): Promise<void> {
-    throw notYet('putObjectTagging');
+
+  async putObjectTagging(opts: TaggingOptions): Promise<void> {
+    await this.setTags(opts, opts.tags);
   }
-  async deleteObjectTagging(_opts: ObjectOptions): Promise<void> {
-    throw notYet('deleteObjectTagging');
+
+  async deleteObjectTagging(opts: ObjectOptions): Promise<void> {
+    await this.setTags(opts, undefined);
   }
-  async createMultipartUpload(_opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
-    throw notYet('createMultipartUpload');
+
+  private async setTags(opts: ObjectOptions, tags: Tags | undefined): Promise<void> {
+    this.check(opts);
+    this.requireObject(opts.bucket, opts.key);
+    const key = Buffer.from(opts.key, 'utf8');
+    await this.commits.enqueue(() => this.db.setTags(opts.bucket, key, toColumn(tags)), tags ? 'write' : 'delete');
   }
-  async uploadPart(opts: UploadPartOptions): Promise<PartInfo> {
-    opts.body.destroy();
-    throw notYet('uploadPart');
+
+  createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
+    return this.multipart.create(opts);
   }
-  async uploadPartCopy(_opts: UploadPartCopyOptions): Promise<PartInfo> {
-    throw notYet('uploadPartCopy');
+
+  uploadPart(opts: UploadPartOptions): Promise<PartInfo> {
+    return this.multipart.uploadPart(opts);
   }
-  async listParts(_opts: ListPartsOptions): Promise<ListPartsResult> {
-    throw notYet('listParts');
+
+  uploadPartCopy(opts: UploadPartCopyOptions): Promise<PartInfo> {
+    return this.multipart.uploadPartCopy(opts);
   }
-  async listMultipartUploads(_opts: ListUploadsOptions): Promise<ListUploadsResult> {
-    throw notYet('listMultipartUploads');
+
+  async listParts(opts: ListPartsOptions): Promise<ListPartsResult> {
+    return this.multipart.listParts(opts);
   }
-  async completeMultipartUpload(_opts: CompleteMultipartOptions): Promise<ObjectMeta> {
-    throw notYet('completeMultipartUpload');
+
+  async listMultipartUploads(opts: ListUploadsOptions): Promise<ListUploadsResult> {
+    return this.multipart.listUploads(opts);
   }
-  async abortMultipartUpload(_opts: UploadOptions): Promise<void> {
-    throw notYet('abortMultipartUpload');
+
+  completeMultipartUpload(opts: CompleteMultipartOptions): Promise<ObjectMeta> {
+    return this.multipart.complete(opts, (row, parts, check) => this.commitCompletion(row, parts, opts, check));
+  }
+
+  abortMultipartUpload(opts: UploadOptions): Promise<void> {
+    return this.multipart.abort(opts);
   }
 
   async ping(opts: Signal): Promise<void> {
@@ -285,6 +402,7 @@ export class FsStore implements ObjectStore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.stopRecovery();
+      clearInterval(this.expiryTimer);
       await this.recovered.catch(() => undefined);
       await this.commits.close();
       await new Promise(setImmediate); // let the callers just answered schedule their unlinks
@@ -296,7 +414,10 @@ export class FsStore implements ObjectStore {
   }
 
   /** The body into a blob file, or kept in memory when small enough to be stored inline. */
-  private async writeBytes(opts: PutObjectOptions): Promise<{ blob: string | null; inline?: Buffer; size: number; etag: string }> {
+  private async writeBytes(
+    opts: PutObjectOptions,
+    digests: ChecksumSet | undefined,
+  ): Promise<{ blob: string | null; inline?: Buffer; size: number; etag: string }> {
     const mayBeSmall = opts.contentLength === undefined || opts.contentLength <= INLINE_MAX;
     const small = mayBeSmall ? await readSmall(opts.body, opts.signal) : undefined;
     if (small && 'data' in small) {
@@ -304,48 +425,55 @@ export class FsStore implements ObjectStore {
       if (opts.contentLength !== undefined && data.length !== opts.contentLength) {
         throw new ServiceError('IncompleteBody', `The body was ${data.length} bytes long; ${opts.contentLength} were announced.`);
       }
+      digests?.update(data);
       return { blob: null, inline: data, size: data.length, etag: `"${createHash('md5').update(data).digest('hex')}"` };
     }
-    const blob = await this.blobs.write(opts.body, opts, small?.started);
+    const blob = await this.blobs.write(opts.body, { ...opts, digests }, small?.started);
     return { blob: blob.id, size: blob.size, etag: blob.etag };
   }
 
   /**
-   * Commits a new row whose bytes are a freshly written blob file (row.blob) or `inline`; when the commit
-   * fails the blob file is deleted. `check` runs inside the commit, before the write: what it throws refuses
-   * this row alone.
+   * Commits a new row whose bytes are in blob files named by the row or by `content`, or inline in `content`.
+   * The caller removes new blob files when this fails (BlobFiles.settle). `check` runs inside the commit,
+   * before the write: what it throws refuses this row alone.
    */
   private async commitNewRow(
     row: ObjectRow,
-    inline: Buffer | undefined,
+    content: NewContent,
     signal: AbortSignal | undefined,
     check: () => void = () => undefined,
   ): Promise<ObjectMeta> {
-    const blob = row.blob;
-    try {
-      signal?.throwIfAborted();
-      const replaced = await this.commits.enqueue(() => {
-        check();
-        return this.db.putObject({ ...row, blob: inline ? null : blob }, inline);
-      });
-      if (replaced.blob) this.unlinkLater(replaced.blob);
-      if (inline) this.room.wrote(inline.length, true);
-      return toMeta(row);
-    } catch (err) {
-      // not when committed: the row names the blob
-      if (blob && !(err instanceof NotDurable)) await this.blobs.remove(blob).catch(() => undefined);
-      throw err;
-    } finally {
-      if (blob) this.blobs.release(blob);
+    signal?.throwIfAborted();
+    const inline = content && 'inline' in content ? content.inline : undefined;
+    const replaced = await this.commits.enqueue(() => {
+      check();
+      return this.db.putObject({ ...row, blob: content ? null : row.blob }, content);
+    });
+    this.discardLater(replaced.blobs);
+    if (inline) this.room.wrote(inline.length, true);
+    return toMeta({ ...row, parts_count: content && 'parts' in content ? content.parts.length : null });
+  }
+
+  /** The commit of a completion (multipart.ts decides what it is): the replaced version's blobs go after it. */
+  private async commitCompletion(row: ObjectRow, parts: Parameters<MetaDb['completeUpload']>[1], opts: CompleteMultipartOptions, check: () => void) {
+    const done = await this.commits.enqueue(() => this.db.completeUpload(opts.uploadId, parts, row, check));
+    if (done) this.discardLater([...done.replaced.blobs, ...done.dropped]);
+    return done !== undefined;
+  }
+
+  private discardLater(ids: readonly string[]): void {
+    for (const id of ids) {
+      const done = this.blobs
+        .discard(id)
+        .catch(() => undefined) // a leftover is an orphan: the next start-up sweep removes it
+        .finally(() => this.unlinks.delete(done));
+      this.unlinks.add(done);
     }
   }
 
-  private unlinkLater(id: string): void {
-    const done = this.blobs
-      .remove(id)
-      .catch(() => undefined) // a leftover is an orphan: the next start-up sweep removes it
-      .finally(() => this.unlinks.delete(done));
-    this.unlinks.add(done);
+  /** The object's row with its blob files pinned until `release`: NoSuchKey, NoSuchBucket. */
+  private locateObject(bucket: string, key: string): Located {
+    return locate(this.db, this.blobs, this.requireObjectWithData(bucket, key));
   }
 
   /** After a blob vanished under us: fine if its row changed meanwhile (retry); not if it still names it. */
