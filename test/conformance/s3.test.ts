@@ -12,4 +12,5 @@ storeConformance(
     return { store: createS3Store(s3.options) };
   },
   'skip' in s3 ? s3.skip : undefined,
+  'NOT YET: the s3 store answers NotImplemented for multipart uploads, tags, checksums and copy directives until its v2 implementation lands',
 );

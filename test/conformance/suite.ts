@@ -21,7 +21,11 @@ export interface StoreFixture {
 }
 
 /** The whole suite on the store `setup` opens; with `skip`, every test declared and skipped with that reason. */
-export function storeConformance(name: string, setup: () => Promise<StoreFixture>, skip?: string): void {
+/**
+ * `v2Pending`: why the sections of the contract's second version (multipart, checksums, tags, copy
+ * directives) are declared skipped for this store, while its implementation of them is still to come.
+ */
+export function storeConformance(name: string, setup: () => Promise<StoreFixture>, skip?: string, v2Pending?: string): void {
   describe(`store conformance: ${name}`, { skip }, () => {
     let fixture: StoreFixture;
     let store: ObjectStore;
@@ -451,10 +455,12 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
       });
     });
 
-    multipartSection(context);
-    checksumSection(context);
-    taggingSection(context);
-    copySection(context);
+    describe('contract v2', { skip: v2Pending }, () => {
+      multipartSection(context);
+      checksumSection(context);
+      taggingSection(context);
+      copySection(context);
+    });
 
     it('answers a ping', async () => {
       await store.ping({});
