@@ -5,7 +5,6 @@
  * Routes say themselves whether they are public (`config: { public: true }`); no list of URLs lives here.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ServiceError } from '../errors/codes.js';
 import { bearerScheme } from './bearer.js';
 import type { Keyring } from './keys.js';
 import type { AuthScheme } from './scheme.js';
@@ -19,22 +18,24 @@ declare module 'fastify' {
   }
 }
 
-function authenticate(schemes: readonly AuthScheme[], keyring: Keyring, request: FastifyRequest, reply: FastifyReply): void {
+/** At least one: the first answers a request that sent no credentials. */
+type Schemes = readonly [AuthScheme, ...AuthScheme[]];
+
+function authenticate(schemes: Schemes, keyring: Keyring, request: FastifyRequest, reply: FastifyReply): void {
   const scheme = schemes.find((s) => s.presentIn(request));
   const result = scheme?.authenticate(request, keyring);
   request.principal = result && 'principal' in result ? result.principal : undefined;
   if (request.principal || request.routeOptions.config.public === true) return;
   const speaker = scheme ?? schemes[0];
-  speaker?.challenge(reply, scheme !== undefined);
-  if (result && 'refused' in result) throw result.refused;
-  throw speaker?.missing() ?? new ServiceError('Unauthorized', 'This request needs an access key.');
+  speaker.challenge(reply, scheme !== undefined);
+  throw result && 'refused' in result ? result.refused : speaker.missing();
 }
 
 /**
  * Call on the root instance before any route is registered, with the core's keys (null: none configured)
  * and the schemes this listener accepts, the first of which answers a request that sent no credentials.
  */
-export function installAuth(app: FastifyInstance, keyring: Keyring | null, schemes: readonly AuthScheme[] = [bearerScheme]): void {
+export function installAuth(app: FastifyInstance, keyring: Keyring | null, schemes: Schemes = [bearerScheme]): void {
   app.decorateRequest('keyed', keyring !== null);
   if (!keyring) return;
   // callback style: no promise per request on the hot path

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { ACTIONS, SERVICE_ACTIONS } from './actions.js';
 import { bucketNameProblem } from '../storage/names.js';
 import { readJsonFile } from './json-file.js';
-import { exposedSecretsProblem, holdsPlainSecrets } from './private-file.js';
+import { exposedSecretsProblem } from './private-file.js';
 
 export const SECRET_HASH_PATTERN = /^sha256:[0-9a-fA-F]{64}$/;
 /** "." and ":" separate the id from the secret in a token, so an id holds neither. */
@@ -98,7 +98,7 @@ export function mergeKeysFile(tree: Tree, problems: string[]): void {
     for (const issue of checked.error.issues) problems.push(`${where}: keys.${issue.path.join('.')}: ${issue.message}`);
     return;
   }
-  const exposed = holdsPlainSecrets(keys) ? exposedSecretsProblem(path, where) : undefined;
+  const exposed = exposedSecretsProblem(path, where, keys);
   if (exposed) {
     problems.push(exposed);
     return;

@@ -9,7 +9,7 @@ import { NETWORK_ENV_SETTINGS } from './network.js';
 import { FS_ENV_SETTINGS } from './fs.js';
 import { OPS_ENV_SETTINGS } from './ops.js';
 import { readJsonFile } from './json-file.js';
-import { exposedSecretsProblem, holdsPlainSecrets } from './private-file.js';
+import { exposedSecretsProblem } from './private-file.js';
 import { configSchema, type Config } from './schema.js';
 
 /** Environment variable → setting path. The names are a contract with operators. */
@@ -117,7 +117,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const file = sources.file ?? env[CONFIG_FILE_ENV];
   const tree: Tree = file ? readConfigFile(file, problems) : {};
   const fileKeys = (tree['auth'] as Tree | undefined)?.['keys'];
-  const exposed = file && holdsPlainSecrets(fileKeys) ? exposedSecretsProblem(file, `config file ${file}`) : undefined;
+  const exposed = file ? exposedSecretsProblem(file, `config file ${file}`, fileKeys) : undefined;
   if (exposed) problems.push(exposed);
 
   for (const [name, path] of Object.entries(ENV_SETTINGS)) {

@@ -4,8 +4,12 @@
  */
 import { statSync } from 'node:fs';
 
-/** The problem with a file of secrets that others may read, or undefined when only its owner can. */
-export function exposedSecretsProblem(path: string, what: string): string | undefined {
+/**
+ * The problem with a file whose key entries (`keys`, as parsed) keep plain secrets while others may read
+ * it, or undefined when it keeps none or only its owner can read it.
+ */
+export function exposedSecretsProblem(path: string, what: string, keys: unknown): string | undefined {
+  if (!holdsPlainSecrets(keys)) return undefined;
   if (process.platform === 'win32') return undefined; // no POSIX modes; ACLs are the operator's business
   let mode: number;
   try {
@@ -19,6 +23,6 @@ export function exposedSecretsProblem(path: string, what: string): string | unde
 }
 
 /** Whether any key entry of a parsed list keeps a plain secret. */
-export function holdsPlainSecrets(keys: unknown): boolean {
+function holdsPlainSecrets(keys: unknown): boolean {
   return Array.isArray(keys) && keys.some((key) => typeof key === 'object' && key !== null && 'secret' in key);
 }

@@ -95,10 +95,6 @@ export class ChecksumSet {
     this.digests = algorithms.map((algorithm) => [algorithm, DIGESTS[algorithm]()]);
   }
 
-  get empty(): boolean {
-    return this.digests.length === 0;
-  }
-
   update(chunk: Uint8Array): void {
     for (const [, digest] of this.digests) digest.update(chunk);
   }

@@ -34,22 +34,16 @@ export interface QueryPair {
   value: string;
 }
 
-/** The pairs of a raw query string, decoded, in their order ('+' is a plus sign, as SigV4 clients mean it). */
-export function queryPairs(rawQuery: string): QueryPair[] {
+/** The pairs of a raw query string in their order, decoded ('+' is a plus sign, as SigV4 clients mean it). */
+export function queryPairs(rawQuery: string, decode: (text: string) => string = uriDecode): QueryPair[] {
   if (rawQuery === '') return [];
   return rawQuery.split('&').map((part) => {
     const eq = part.indexOf('=');
-    return eq < 0 ? { name: uriDecode(part), value: '' } : { name: uriDecode(part.slice(0, eq)), value: uriDecode(part.slice(eq + 1)) };
+    return eq < 0 ? { name: decode(part), value: '' } : { name: decode(part.slice(0, eq)), value: decode(part.slice(eq + 1)) };
   });
 }
 
-function rawQueryPairs(rawQuery: string): QueryPair[] {
-  if (rawQuery === '') return [];
-  return rawQuery.split('&').map((part) => {
-    const eq = part.indexOf('=');
-    return eq < 0 ? { name: part, value: '' } : { name: part.slice(0, eq), value: part.slice(eq + 1) };
-  });
-}
+const asSent = (text: string) => text;
 
 const byNameThenValue = (a: string[], b: string[]) => compare(a[0] ?? '', b[0] ?? '') || compare(a[1] ?? '', b[1] ?? '');
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -74,7 +68,7 @@ function canonicalPath(rawPath: string, spelling: Spelling): string {
 
 /** The canonical query, sorted, without the presigned signature itself. */
 function canonicalQuery(rawQuery: string, spelling: Spelling): string {
-  const pairs = spelling === 'asSent' ? rawQueryPairs(rawQuery) : queryPairs(rawQuery);
+  const pairs = queryPairs(rawQuery, spelling === 'asSent' ? asSent : uriDecode);
   return pairs
     .filter((pair) => uriDecode(pair.name) !== 'X-Amz-Signature')
     .map((pair) => (spelling === 'asSent' ? [pair.name, pair.value] : [uriEncode(pair.name, false), uriEncode(pair.value, false)]))

@@ -8,7 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ServiceError } from '../../errors/codes.js';
-import { ChecksumSet, checkChecksumValue, isChecksumAlgorithm } from '../../storage/checksums.js';
+import { ChecksumSet, checkChecksumValue, isChecksumAlgorithm, verifyChecksums } from '../../storage/checksums.js';
 import type { ChecksumAlgorithm } from '../../storage/types.js';
 import { sha256Hex } from './canonical.js';
 import { sameSignature, signatureOf } from './signing-key.js';
@@ -179,8 +179,7 @@ export class ChunkedDecoder extends Transform {
     const value = this.#trailers.get(this.#trailerName);
     if (value === undefined) throw malformed(`the trailer ${this.#trailerName} announced by x-amz-trailer is missing`);
     checkChecksumValue(this.#algorithm, value);
-    const computed = (await this.#checksum.finish())[this.#algorithm];
-    if (computed !== value) throw new ServiceError('BadDigest', `The ${this.#algorithm} you specified did not match the calculated checksum.`);
+    verifyChecksums({ [this.#algorithm]: value }, await this.#checksum.finish());
     this.verifiedChecksum = value;
   }
 

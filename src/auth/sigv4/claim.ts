@@ -22,10 +22,13 @@ export interface SignatureClaim {
   time: Date;
   /** Seconds a presigned URL lives from `time`; absent for a signed header. */
   expiresSeconds?: number | undefined;
+  /** A presigned URL's X-Amz-Content-Sha256, when its query has one. */
+  queryPayloadHash?: string | undefined;
 }
 
 type Header = string | string[] | undefined;
-const first = (value: Header): string | undefined => (Array.isArray(value) ? value[0] : value);
+export type Headers = Record<string, Header>;
+export const firstHeader = (value: Header): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 function sigV2(): ServiceError {
   return new ServiceError('NotImplemented', 'Signature Version 2 is not supported: sign requests with Signature Version 4 (AWS4-HMAC-SHA256).');
@@ -72,7 +75,7 @@ function checkDates(scope: Scope, amzDate: string | undefined, fail: (why: strin
 }
 
 /** The claim of an `Authorization: AWS4-HMAC-SHA256 ...` header. */
-function headerClaim(authorization: string, headers: Record<string, Header>): SignatureClaim {
+function headerClaim(authorization: string, headers: Headers): SignatureClaim {
   const fail = (why: string) => new ServiceError('AuthorizationHeaderMalformed', `The authorization header is malformed: ${why}.`);
   const fields = new Map<string, string>();
   for (const part of authorization.slice(ALGORITHM.length).split(',')) {
@@ -84,8 +87,8 @@ function headerClaim(authorization: string, headers: Record<string, Header>): Si
   const signature = fields.get('Signature');
   if (!credential || !signedHeaders || !signature) throw fail('it needs Credential, SignedHeaders and Signature');
   const { accessKeyId, scope } = parseCredential(credential, fail);
-  const amzHeader = first(headers['x-amz-date']);
-  const dateHeader = first(headers['date']);
+  const amzHeader = firstHeader(headers['x-amz-date']);
+  const dateHeader = firstHeader(headers['date']);
   const amzDate = amzHeader ?? (dateHeader === undefined ? undefined : fromHttpDate(dateHeader));
   return {
     accessKeyId,
@@ -119,6 +122,7 @@ function queryClaim(query: Map<string, string>): SignatureClaim {
     signature: signature.toLowerCase(),
     ...checkDates(scope, query.get('X-Amz-Date'), fail),
     expiresSeconds,
+    queryPayloadHash: query.get('X-Amz-Content-Sha256'),
   };
 }
 
@@ -127,8 +131,8 @@ function queryClaim(query: Map<string, string>): SignatureClaim {
  * Throws NotImplemented for Signature Version 2, and a malformed-authorization error for a claim that cannot
  * be read.
  */
-export function readClaim(headers: Record<string, Header>, rawQuery: string): SignatureClaim | undefined {
-  const authorization = first(headers['authorization']);
+export function readClaim(headers: Headers, rawQuery: string): SignatureClaim | undefined {
+  const authorization = firstHeader(headers['authorization']);
   if (authorization !== undefined) {
     if (authorization.startsWith(`${ALGORITHM} `)) return headerClaim(authorization, headers);
     if (authorization.startsWith('AWS ')) throw sigV2();

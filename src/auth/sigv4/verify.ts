@@ -5,7 +5,7 @@
  */
 import { ServiceError } from '../../errors/codes.js';
 import { canonicalRequest, stringToSign, type ArrivedRequest, type Spelling } from './canonical.js';
-import type { SignatureClaim } from './claim.js';
+import { firstHeader, type Headers, type SignatureClaim } from './claim.js';
 import { sameSignature, scopeString, signatureOf, signingKey } from './signing-key.js';
 
 export const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -48,13 +48,10 @@ function payloadMode(hash: string): PayloadMode {
   throw new ServiceError('InvalidArgument', 'x-amz-content-sha256 must be a hex SHA-256, UNSIGNED-PAYLOAD or a STREAMING- mode.');
 }
 
-type Headers = Record<string, string | string[] | undefined>;
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-
 /** The payload hash the signer used: the header's (header signatures), the query's or UNSIGNED-PAYLOAD (presigned). */
-function signedPayloadHash(claim: SignatureClaim, headers: Headers, query: URLSearchParams): string {
-  const header = first(headers['x-amz-content-sha256']);
-  if (claim.expiresSeconds !== undefined) return query.get('X-Amz-Content-Sha256') ?? header ?? 'UNSIGNED-PAYLOAD';
+function signedPayloadHash(claim: SignatureClaim, headers: Headers): string {
+  const header = firstHeader(headers['x-amz-content-sha256']);
+  if (claim.expiresSeconds !== undefined) return claim.queryPayloadHash ?? header ?? 'UNSIGNED-PAYLOAD';
   if (header === undefined) {
     throw new ServiceError('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256.');
   }
@@ -85,7 +82,7 @@ export function verifySignature(
   secret: string,
   now: Date,
 ): VerifiedRequest {
-  const payloadHash = signedPayloadHash(claim, request.headers, new URLSearchParams(request.rawQuery));
+  const payloadHash = signedPayloadHash(claim, request.headers);
   const payload = payloadMode(payloadHash);
   const key = signingKey(secret, claim.scope);
   const scope = scopeString(claim.scope);
