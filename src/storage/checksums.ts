@@ -5,11 +5,18 @@
  * package, SHA-1 and SHA-256 from node:crypto.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
-import { crc32c as crc32cUpdate } from '@node-rs/crc32';
-import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import { ServiceError } from '../errors/codes.js';
 import { CHECKSUM_ALGORITHMS, type BodyIntegrity, type ChecksumAlgorithm, type Checksums } from './types.js';
+
+// Loaded at first use, not at start: together they add ~14 MB to the resident size of a process that may
+// never see a CRC32C or CRC64NVME upload. require() keeps the first use synchronous, as digests are.
+const load = createRequire(import.meta.url);
+let crc32cPackage: typeof import('@node-rs/crc32') | undefined;
+let crc64Package: typeof import('@aws-sdk/crc64-nvme') | undefined;
+const crc32cLib = () => (crc32cPackage ??= load('@node-rs/crc32') as typeof import('@node-rs/crc32'));
+const crc64Lib = () => (crc64Package ??= load('@aws-sdk/crc64-nvme') as typeof import('@aws-sdk/crc64-nvme'));
 
 /** A running digest of one algorithm. */
 interface Digest {
@@ -33,15 +40,16 @@ function crc32(): Digest {
 }
 
 function crc32c(): Digest {
+  const { crc32c: update } = crc32cLib();
   let value = 0;
   return {
-    update: (chunk) => (value = crc32cUpdate(chunk, value)),
+    update: (chunk) => (value = update(chunk, value)),
     finish: async () => uint32(value),
   };
 }
 
 function crc64nvme(): Digest {
-  const hash = new Crc64Nvme();
+  const hash = new (crc64Lib().Crc64Nvme)();
   return {
     update: (chunk) => hash.update(chunk),
     finish: async () => Buffer.from(await hash.digest()),
