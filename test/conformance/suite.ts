@@ -6,26 +6,19 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from '../helpers/suites.js';
-import { isServiceError, type ErrorCode } from '../../src/errors/codes.js';
 import { noSuchBucket, noSuchKey } from '../../src/errors/not-found.js';
 import type { ObjectStore } from '../../src/storage/types.js';
 import { failingStream, md5Hex, randomStream, readAll, sha256Hex } from '../helpers/streams.js';
+import { checksumConformance } from './checksums.js';
+import { body, rejectsWith, type Conformance } from './context.js';
+import { copyConformance } from './copy.js';
+import { multipartConformance } from './multipart.js';
+import { taggingConformance } from './tagging.js';
 
 export interface StoreFixture {
   store: ObjectStore;
   cleanup?: () => Promise<void>;
 }
-
-async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, message?: string): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(isServiceError(err), `expected a ServiceError ${code}, got ${String(err)}`);
-    assert.equal(err.code, code);
-    if (message !== undefined) assert.equal(err.message, message);
-    return true;
-  });
-}
-
-const body = (text: string | Buffer): Readable => Readable.from([Buffer.from(text)]);
 
 /** The whole suite on the store `setup` opens; with `skip`, every test declared and skipped with that reason. */
 export function storeConformance(name: string, setup: () => Promise<StoreFixture>, skip?: string): void {
@@ -77,6 +70,12 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
 
     after(async () => {
       for (const bucket of made) {
+        try {
+          const { uploads } = await store.listMultipartUploads({ bucket });
+          for (const u of uploads) await store.abortMultipartUpload({ bucket, key: u.key, uploadId: u.uploadId });
+        } catch {
+          // a store without multipart uploads, or the bucket is gone
+        }
         try {
           const { keys } = await listAll(bucket);
           for (const key of keys) await store.deleteObject({ bucket, key });
@@ -437,6 +436,12 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
         assert.equal(page.isTruncated, false);
       });
     });
+
+    const sections: Conformance = { store: () => store, newBucket };
+    multipartConformance(sections);
+    taggingConformance(sections);
+    copyConformance(sections);
+    checksumConformance(sections);
 
     it('answers a ping', async () => {
       await store.ping({});
