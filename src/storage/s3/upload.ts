@@ -17,6 +17,7 @@ import { checkContentMd5 } from '../preconditions.js';
 import { DEFAULT_CONTENT_TYPE, type PutObjectOptions } from '../types.js';
 import { isAbortError } from './errors.js';
 import type { S3StoreOptions } from './options.js';
+import { checksumFields, taggingHeader } from './wire.js';
 
 const MAX_PARTS = 10_000;
 
@@ -43,7 +44,7 @@ function sendingWith(client: S3Client, signal: AbortSignal | undefined): S3Clien
  * The body is paused at once: a caller's 'data' listener must not let chunks flow past before
  * lib-storage starts reading (today it starts within the same tick; the pause keeps that from mattering).
  */
-function counted(body: Readable, announced: number | undefined, md5Base64: string | undefined) {
+export function counted(body: Readable, announced: number | undefined, md5Base64: string | undefined) {
   body.pause();
   // the digest is checked before the body ends, so a mismatch fails the upload before it completes
   const md5 = md5Base64 === undefined ? undefined : createHash('md5');
@@ -70,11 +71,22 @@ function counted(body: Readable, announced: number | undefined, md5Base64: strin
 }
 
 /** What a failed body means for the caller: its abort, our ServiceError (wrong length), or IncompleteBody. */
-function bodyFailure(err: unknown): unknown {
+export function bodyFailure(err: unknown): unknown {
   if (isAbortError(err) || err instanceof ServiceError) return err;
   return new ServiceError('IncompleteBody', 'The upload body failed before it was complete; nothing was stored.', {
     cause: err,
   });
+}
+
+/**
+ * Throws NotImplemented for a checksum value on a body that may go as several parts: lib-storage would send
+ * the whole body's value with every part, and the backend keeps only the parts' composite.
+ */
+export function assertWholeChecksums(opts: S3StoreOptions, put: PutObjectOptions): void {
+  const given = Object.keys(put.checksums ?? {}).length > 0;
+  if (given && (put.contentLength === undefined || put.contentLength > opts.partSize)) {
+    throw new ServiceError('NotImplemented', `The s3 store takes a checksum value only on a body of known length up to ${opts.partSize} bytes.`);
+  }
 }
 
 export async function uploadObject(client: S3Client, opts: S3StoreOptions, put: PutObjectOptions): Promise<UploadResult> {
@@ -97,6 +109,10 @@ export async function uploadObject(client: S3Client, opts: S3StoreOptions, put: 
       ContentDisposition: put.contentDisposition,
       ContentEncoding: put.contentEncoding,
       Metadata: put.metadata,
+      Tagging: taggingHeader(put.tags),
+      // the store lets whole-object values through only for a single PutObject (see wholeChecksums)
+      ...checksumFields(put.checksums),
+      ChecksumAlgorithm: put.checksumAlgorithm,
       // the store checks these before the upload; sent too, servers with conditional writes (AWS, Ceph RGW,
       // MinIO) apply them atomically. RGW 16 matches If-Match against the bare ETag only (measured).
       IfMatch: put.ifMatch?.replace(/^"(.*)"$/, '$1'),

@@ -1,9 +1,20 @@
 /**
  * Small translations between the store's types and S3's wire forms: Range and Content-Range headers,
- * x-amz-copy-source, url-encoded listings, and object metadata from Head/GetObject answers.
+ * x-amz-copy-source, url-encoded listings, tag sets, checksum fields, and object metadata from Head/GetObject
+ * answers.
  */
-import type { HeadObjectCommandOutput, ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
-import { DEFAULT_CONTENT_TYPE, type ByteRange, type ListObjectsResult, type ObjectMeta } from '../types.js';
+import type { HeadObjectCommandOutput, ListMultipartUploadsCommandOutput, ListObjectsV2CommandOutput, Tag } from '@aws-sdk/client-s3';
+import {
+  CHECKSUM_ALGORITHMS,
+  DEFAULT_CONTENT_TYPE,
+  type ByteRange,
+  type Checksums,
+  type ListObjectsResult,
+  type ListUploadsResult,
+  type ObjectHeaders,
+  type ObjectMeta,
+  type Tags,
+} from '../types.js';
 
 export function rangeHeader(range: ByteRange | undefined): string | undefined {
   if (!range) return undefined;
@@ -22,12 +33,71 @@ export function copySource(bucket: string, key: string): string {
   return `${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
+/** True when the key's x-amz-copy-source form is not the key itself (it needed percent-encoding). */
+export function isEncodedInCopySource(key: string): boolean {
+  return key.split('/').map(encodeURIComponent).join('/') !== key;
+}
+
+/** An inclusive range as x-amz-copy-source-range and Range want it. */
+export function bytesHeader(range: { start: number; end: number }): string {
+  return `bytes=${range.start}-${range.end}`;
+}
+
+/** Tags as the x-amz-tagging header carries them: a URL query ("a=1&b=2"); undefined for none. */
+export function taggingHeader(tags: Tags | undefined): string | undefined {
+  if (!tags || Object.keys(tags).length === 0) return undefined;
+  return new URLSearchParams(Object.entries(tags)).toString();
+}
+
+export function tagSetOf(tags: Tags): Tag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+export function tagsOf(tagSet: readonly Tag[] | undefined): Tags {
+  const tags: Tags = {};
+  for (const { Key, Value } of tagSet ?? []) if (Key !== undefined) tags[Key] = Value ?? '';
+  return tags;
+}
+
+type ChecksumFields = Partial<Record<`Checksum${(typeof CHECKSUM_ALGORITHMS)[number]}`, string | undefined>>;
+
+/** The SDK's Checksum<ALGORITHM> fields of an answer, by algorithm; undefined when it carries none. */
+export function checksumsOf(out: ChecksumFields): Checksums | undefined {
+  const found: Checksums = {};
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = out[`Checksum${algorithm}`];
+    if (value) found[algorithm] = value;
+  }
+  return Object.keys(found).length > 0 ? found : undefined;
+}
+
+/** Checksums as the SDK's Checksum<ALGORITHM> request fields. */
+export function checksumFields(checksums: Checksums | undefined): ChecksumFields {
+  const fields: ChecksumFields = {};
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = checksums?.[algorithm];
+    if (value !== undefined) fields[`Checksum${algorithm}`] = value;
+  }
+  return fields;
+}
+
+/** An object's headers as the SDK's request fields (a missing content type is S3's default). */
+export function headerFields(headers: ObjectHeaders | undefined) {
+  return {
+    ContentType: headers?.contentType ?? DEFAULT_CONTENT_TYPE,
+    CacheControl: headers?.cacheControl,
+    ContentDisposition: headers?.contentDisposition,
+    ContentEncoding: headers?.contentEncoding,
+    Metadata: headers?.metadata,
+  };
+}
+
 /**
  * Keys and prefixes of a listing asked for with EncodingType=url. S3 form-encodes them (a space may come
  * as "+", a plus as "%2B"); a server that ignored the request sends them raw, and says so by leaving
  * EncodingType out of its answer.
  */
-function decoderFor(out: ListObjectsV2CommandOutput): (value: string) => string {
+function decoderFor(out: { EncodingType?: string | undefined }): (value: string) => string {
   if (out.EncodingType !== 'url') return (value) => value;
   return (value) => decodeURIComponent(value.replaceAll('+', '%20'));
 }
@@ -50,10 +120,27 @@ export function decodeListing(out: ListObjectsV2CommandOutput): ListObjectsResul
   };
 }
 
+export function decodeUploads(out: ListMultipartUploadsCommandOutput): ListUploadsResult {
+  const decode = decoderFor(out);
+  const truncated = out.IsTruncated ?? false;
+  return {
+    uploads: (out.Uploads ?? []).map((u) => ({
+      key: decode(u.Key ?? ''),
+      uploadId: u.UploadId ?? '',
+      initiated: u.Initiated ?? new Date(0),
+    })),
+    commonPrefixes: (out.CommonPrefixes ?? []).flatMap((p) => (p.Prefix === undefined ? [] : [decode(p.Prefix)])),
+    isTruncated: truncated,
+    nextKeyMarker: truncated && out.NextKeyMarker !== undefined ? decode(out.NextKeyMarker) : undefined,
+    nextUploadIdMarker: truncated ? out.NextUploadIdMarker : undefined,
+  };
+}
+
 type MetaFields = Pick<
   HeadObjectCommandOutput,
-  'ETag' | 'LastModified' | 'ContentType' | 'CacheControl' | 'ContentDisposition' | 'ContentEncoding' | 'Metadata'
->;
+  'ETag' | 'LastModified' | 'ContentType' | 'CacheControl' | 'ContentDisposition' | 'ContentEncoding' | 'Metadata' | 'PartsCount'
+> &
+  ChecksumFields;
 
 export function metaOf(key: string, out: MetaFields, size: number): ObjectMeta {
   return {
@@ -66,5 +153,7 @@ export function metaOf(key: string, out: MetaFields, size: number): ObjectMeta {
     contentDisposition: out.ContentDisposition,
     contentEncoding: out.ContentEncoding,
     metadata: { ...out.Metadata },
+    checksums: checksumsOf(out),
+    partsCount: out.PartsCount,
   };
 }
