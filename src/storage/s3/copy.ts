@@ -16,9 +16,9 @@ import { ServiceError } from '../../errors/codes.js';
 import { MAX_PARTS, type CopyObjectOptions, type ObjectHeaders, type ObjectMeta, type PartInfo, type Tags, type UploadPartCopyOptions } from '../types.js';
 import type { Backend } from './backend.js';
 import { errorCodeOf, noSuchKey } from './errors.js';
-import { abortUpload, completeUpload, createUpload, uploadPart } from './multipart.js';
+import { abortUpload, createUpload, finishUpload, quoted, uploadPart } from './multipart.js';
 import { checkSourceConditions } from './source-conditions.js';
-import { getTags } from './tagging.js';
+import { deleteTags, getTags, putTags } from './tagging.js';
 import { bytesHeader, checksumsOf, copySource, headerFields, isEncodedInCopySource, metaOf, taggingHeader } from './wire.js';
 
 type Range = { start: number; end: number };
@@ -85,7 +85,7 @@ async function copyPart(b: Backend, opts: UploadPartCopyOptions, source: ObjectM
   const result = out.CopyPartResult ?? {};
   return {
     partNumber,
-    etag: result.ETag ?? '',
+    etag: quoted(result.ETag ?? ''),
     size: range ? range.end - range.start + 1 : 0,
     lastModified: result.LastModified ?? new Date(0),
     checksums: checksumsOf(result),
@@ -142,7 +142,7 @@ async function multipartCopy(b: Backend, opts: CopyObjectOptions, source: Object
     const parts = await inPool(ranges, limits.queueSize, (range) =>
       copyPart(b, { ...opts, uploadId, partNumber: ranges.indexOf(range) + 1, sourceRange: range }, source),
     );
-    await completeUpload(b, { bucket, key, uploadId, signal, parts: parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })) });
+    await finishUpload(b, { bucket, key, uploadId, signal, parts: parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })) });
   } catch (err) {
     // without the caller's signal: the clean-up must run even when that signal is why the copy stopped
     await abortUpload(b, { bucket, key, uploadId }).catch(() => undefined);
@@ -166,4 +166,10 @@ export async function copyFrom(b: Backend, opts: CopyObjectOptions, source: Obje
     ChecksumAlgorithm: opts.checksumAlgorithm,
   });
   await copying(b, opts, () => b.client.send(command, { abortSignal: opts.signal }));
+  // Ceph RGW 16 ignores the tagging directive: the tags are set afterwards (for a moment the copy has the
+  // source's), and again harmlessly on a backend that applied them
+  if (replaceTags) {
+    const target = { bucket: opts.bucket, key: opts.key, signal: opts.signal };
+    await (opts.tags && Object.keys(opts.tags).length > 0 ? putTags(b, { ...target, tags: opts.tags }) : deleteTags(b, target));
+  }
 }

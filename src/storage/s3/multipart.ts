@@ -4,8 +4,12 @@
  * - A part is streamed to UploadPart with its length: S3 wants a Content-Length on every part (chunked
  *   bodies are refused). A part whose length the caller does not know is read into memory first, up to the
  *   store's partSize (the bound lib-storage also buffers a part to), and refused beyond it.
- * - Completion checks the part order and the write conditions here (see completeUpload), then reads the
- *   object back: Ceph RGW 16 answers CompleteMultipartUpload with an empty ETag.
+ * - Completion checks the parts here against the backend's listing (order, ETags, sizes), so every backend
+ *   answers InvalidPartOrder, InvalidPart and EntityTooSmall alike (Ceph RGW 16 says EntityTooSmall for a
+ *   wrong ETag); the store then reads the object back, as RGW 16 answers the completion with an empty ETag.
+ * - A 404 on a call about an upload is NoSuchUpload (RGW 16 says NoSuchKey for some), or NoSuchBucket.
+ * - Ceph RGW 16 ignores x-amz-tagging on CreateMultipartUpload: the tags also travel in the upload's
+ *   metadata under a reserved name (tagsInMetadata), are applied when it completes, and are never shown.
  * - ListParts carries no initiation date: it is looked up in ListMultipartUploads.
  */
 import { Readable } from 'node:stream';
@@ -13,34 +17,56 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { ServiceError } from '../../errors/codes.js';
 import { isChecksumAlgorithm } from '../checksums.js';
-import type {
-  CompleteMultipartOptions,
-  CreateMultipartOptions,
-  ListPartsOptions,
-  ListPartsResult,
-  ListUploadsOptions,
-  ListUploadsResult,
-  PartInfo,
-  UploadOptions,
-  UploadPartOptions,
+import { sameEtag } from '../preconditions.js';
+import {
+  MIN_PART_SIZE,
+  type CompleteMultipartOptions,
+  type CreateMultipartOptions,
+  type ListPartsOptions,
+  type ListPartsResult,
+  type ListUploadsOptions,
+  type ListUploadsResult,
+  type ObjectMeta,
+  type PartInfo,
+  type Tags,
+  type UploadOptions,
+  type UploadPartOptions,
 } from '../types.js';
 import type { Backend } from './backend.js';
 import { assertChecksumsSupported } from './checksum-support.js';
+import { putTags } from './tagging.js';
 import { bodyFailure, counted } from './upload.js';
-import { checksumFields, checksumsOf, decodeUploads, headerFields, taggingHeader } from './wire.js';
+import { checksumFields, checksumsOf, decodeUploads, headerFields, metaOf, taggingHeader, UPLOAD_TAGS_METADATA } from './wire.js';
 
 const MAX_LIST = 1000;
+
+
+/** A call about an upload: its 404 that is not about the bucket is about the upload. */
+async function onUpload<T>(b: Backend, opts: UploadOptions, call: () => Promise<T>): Promise<T> {
+  try {
+    return await b.run({ bucket: opts.bucket, key: opts.key }, opts.signal, call);
+  } catch (err) {
+    if (err instanceof ServiceError && err.code === 'NoSuchKey') {
+      throw new ServiceError('NoSuchUpload', `The upload "${opts.uploadId}" of "${opts.key}" does not exist: it was completed, aborted or never begun.`, {
+        cause: err.cause,
+      });
+    }
+    throw err;
+  }
+}
 
 /** What S3 sends back as a part's last-modified time when it has none: now, to the second. */
 const now = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
-const quoted = (etag: string) => (/^".*"$/.test(etag) ? etag : `"${etag}"`);
+/** ETags as S3 quotes them (Ceph RGW 16 sends some bare). */
+export const quoted = (etag: string) => (etag === '' || /^".*"$/.test(etag) ? etag : `"${etag}"`);
 
 export async function createUpload(b: Backend, opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
   const { bucket, key, signal } = opts;
@@ -51,6 +77,7 @@ export async function createUpload(b: Backend, opts: CreateMultipartOptions): Pr
         Bucket: bucket,
         Key: key,
         ...headerFields(opts),
+        Metadata: tagsInMetadata(opts.metadata, opts.tags),
         Tagging: taggingHeader(opts.tags),
         ChecksumAlgorithm: opts.checksumAlgorithm,
       }),
@@ -59,6 +86,11 @@ export async function createUpload(b: Backend, opts: CreateMultipartOptions): Pr
   );
   if (!out.UploadId) throw new ServiceError('InternalError', `The S3 backend began no upload for "${key}".`);
   return { uploadId: out.UploadId };
+}
+
+function tagsInMetadata(metadata: Record<string, string> | undefined, tags: Tags | undefined): Record<string, string> | undefined {
+  const tagging = taggingHeader(tags);
+  return tagging === undefined ? metadata : { ...metadata, [UPLOAD_TAGS_METADATA]: tagging };
 }
 
 /** The part's bytes with their length: the stream as it is when the length is known, else read (bounded). */
@@ -91,7 +123,7 @@ export async function uploadPart(b: Backend, opts: UploadPartOptions, unknownLen
   // a value given is sent as it is; an algorithm asked for alone is computed by the SDK
   const asked = opts.checksumAlgorithm && opts.checksums?.[opts.checksumAlgorithm] === undefined ? opts.checksumAlgorithm : undefined;
   try {
-    const out = await b.run({ bucket, key }, signal, () =>
+    const out = await onUpload(b, opts, () =>
       b.client.send(
         new UploadPartCommand({
           Bucket: bucket,
@@ -107,7 +139,7 @@ export async function uploadPart(b: Backend, opts: UploadPartOptions, unknownLen
         { abortSignal: signal },
       ),
     );
-    return { partNumber, etag: out.ETag ?? '', size: part.length, lastModified: now(), checksums: checksumsOf(out) };
+    return { partNumber, etag: quoted(out.ETag ?? ''), size: part.length, lastModified: now(), checksums: checksumsOf(out) };
   } catch (err) {
     opts.body.destroy();
     if (relay?.state.failure !== undefined && !signal?.aborted) throw bodyFailure(relay.state.failure);
@@ -135,7 +167,7 @@ async function initiatedAt(b: Backend, opts: UploadOptions): Promise<Date> {
 
 export async function listParts(b: Backend, opts: ListPartsOptions): Promise<ListPartsResult> {
   const { bucket, key, signal } = opts;
-  const out = await b.run({ bucket, key }, signal, () =>
+  const out = await onUpload(b, opts, () =>
     b.client.send(
       new ListPartsCommand({
         Bucket: bucket,
@@ -152,7 +184,7 @@ export async function listParts(b: Backend, opts: ListPartsOptions): Promise<Lis
   return {
     parts: (out.Parts ?? []).map((p) => ({
       partNumber: p.PartNumber ?? 0,
-      etag: p.ETag ?? '',
+      etag: quoted(p.ETag ?? ''),
       size: p.Size ?? 0,
       lastModified: p.LastModified ?? new Date(0),
       checksums: checksumsOf(p),
@@ -183,27 +215,61 @@ export async function listUploads(b: Backend, opts: ListUploadsOptions): Promise
   return decodeUploads(out);
 }
 
-/** S3's own rule, checked before asking: part numbers strictly ascending. */
-function assertAscending(parts: CompleteMultipartOptions['parts']): void {
-  for (let i = 1; i < parts.length; i++) {
-    if ((parts[i]?.partNumber ?? 0) <= (parts[i - 1]?.partNumber ?? 0)) {
-      throw new ServiceError('InvalidPartOrder', 'The parts must be listed in ascending order of their numbers.');
-    }
+/** Every part the upload holds, by number. */
+async function uploadedParts(b: Backend, opts: UploadOptions): Promise<Map<number, PartInfo>> {
+  const parts = new Map<number, PartInfo>();
+  let partNumberMarker: number | undefined;
+  for (;;) {
+    const page = await listParts(b, { ...opts, partNumberMarker });
+    for (const part of page.parts) parts.set(part.partNumber, part);
+    if (!page.isTruncated || page.nextPartNumberMarker === undefined) return parts;
+    partNumberMarker = page.nextPartNumberMarker;
   }
 }
 
-/** Completes the upload; the caller has checked the write conditions and reads the object back. */
-export async function completeUpload(b: Backend, opts: CompleteMultipartOptions): Promise<void> {
+/** S3's rules for a completion, in S3's order: ascending numbers, parts uploaded with those ETags, none but the last small. */
+function checkedParts(asked: CompleteMultipartOptions['parts'], uploaded: Map<number, PartInfo>): PartInfo[] {
+  if (asked.some((part, i) => i > 0 && part.partNumber <= (asked[i - 1]?.partNumber ?? 0))) {
+    throw new ServiceError('InvalidPartOrder', 'The parts must be listed in ascending order of their numbers.');
+  }
+  const found = asked.map((part) => {
+    const info = uploaded.get(part.partNumber);
+    if (!info || !sameEtag(info.etag, part.etag)) {
+      throw new ServiceError('InvalidPart', `Part ${part.partNumber} was not uploaded with the ETag ${part.etag}.`);
+    }
+    return info;
+  });
+  const small = found.slice(0, -1).find((info) => info.size < MIN_PART_SIZE);
+  if (small) {
+    throw new ServiceError('EntityTooSmall', `Part ${small.partNumber} is ${small.size} bytes; every part but the last must be at least ${MIN_PART_SIZE}.`);
+  }
+  return found;
+}
+
+/** Completes the upload (the caller has checked the write conditions), applies its waiting tags, reads it back. */
+export async function finishUpload(b: Backend, opts: CompleteMultipartOptions): Promise<ObjectMeta> {
   const { bucket, key, signal } = opts;
-  assertAscending(opts.parts);
-  await b.run({ bucket, key }, signal, () =>
+  await completeUpload(b, opts);
+  const head = await b.run({ bucket, key }, signal, () =>
+    b.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }),
+  );
+  const tagging = head.Metadata?.[UPLOAD_TAGS_METADATA];
+  if (tagging !== undefined) await putTags(b, { bucket, key, signal, tags: Object.fromEntries(new URLSearchParams(tagging)) });
+  return { ...metaOf(key, head, head.ContentLength ?? 0), partsCount: opts.parts.length };
+}
+
+async function completeUpload(b: Backend, opts: CompleteMultipartOptions): Promise<void> {
+  const { bucket, key, signal } = opts;
+  const uploaded = await uploadedParts(b, opts);
+  const parts = checkedParts(opts.parts, uploaded);
+  await onUpload(b, opts, () =>
     b.client.send(
       new CompleteMultipartUploadCommand({
         Bucket: bucket,
         Key: key,
         UploadId: opts.uploadId,
         MultipartUpload: {
-          Parts: opts.parts.map((p) => ({ PartNumber: p.partNumber, ETag: quoted(p.etag), ...checksumFields(p.checksums) })),
+          Parts: parts.map((p, i) => ({ PartNumber: p.partNumber, ETag: p.etag, ...checksumFields(opts.parts[i]?.checksums) })),
         },
         // sent too: a backend with conditional writes applies them atomically (the store checked them already)
         IfNoneMatch: opts.ifNoneMatch,
@@ -211,12 +277,20 @@ export async function completeUpload(b: Backend, opts: CompleteMultipartOptions)
       }),
       { abortSignal: signal },
     ),
-  );
+  ).catch((err: unknown) => {
+    // Ceph RGW 16 completes an upload only with every part it holds (InvalidPart otherwise)
+    if (err instanceof ServiceError && err.code === 'InvalidPart' && parts.length < uploaded.size) {
+      throw new ServiceError('NotImplemented', 'The S3 backend completes an upload only with all of its parts; list every uploaded part.', {
+        cause: err.cause,
+      });
+    }
+    throw err;
+  });
 }
 
 export async function abortUpload(b: Backend, opts: UploadOptions): Promise<void> {
   const { bucket, key, signal } = opts;
-  await b.run({ bucket, key }, signal, () =>
+  await onUpload(b, opts, () =>
     b.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: opts.uploadId }), { abortSignal: signal }),
   );
 }

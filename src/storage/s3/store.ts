@@ -68,7 +68,8 @@ import { decodeListing, metaOf, parseContentRange, rangeHeader } from './wire.js
 import type { Backend } from './backend.js';
 import { assertChecksumsSupported } from './checksum-support.js';
 import { copyFrom, headSource, uploadPartCopy } from './copy.js';
-import { abortUpload, completeUpload, createUpload, listParts, listUploads, uploadPart } from './multipart.js';
+import { abortUpload, createUpload, finishUpload, listParts, listUploads, uploadPart } from './multipart.js';
+import { checkPartServed } from './part-reads.js';
 import { checkSourceConditions } from './source-conditions.js';
 import { deleteTags, getTags, putTags } from './tagging.js';
 import { S3_CIRCUIT, type S3StoreOptions } from './options.js';
@@ -237,6 +238,12 @@ export class S3Store implements ObjectStore {
       ranged = false;
       return get(false);
     });
+    try {
+      checkPartServed(opts.partNumber, out);
+    } catch (err) {
+      (out.Body as Readable | undefined)?.destroy();
+      throw err;
+    }
     const served = parseContentRange(out.ContentRange);
     const size = served?.total ?? out.ContentLength ?? 0;
     // an empty object has no byte to serve, whatever the server answered
@@ -256,6 +263,7 @@ export class S3Store implements ObjectStore {
         { abortSignal: opts.signal },
       ),
     );
+    checkPartServed(opts.partNumber, out);
     return metaOf(key, out, out.ContentLength ?? 0);
   }
 
@@ -339,9 +347,7 @@ export class S3Store implements ObjectStore {
     const { bucket, key, signal } = opts;
     // Not atomic on S3 (backends without conditional completion): a writer may slip in before the completion.
     if (hasPreconditions(opts)) checkPutPreconditions(await this.#currentEtag(bucket, key, signal), opts);
-    await completeUpload(this.#backend, opts);
-    // read back: Ceph RGW 16 answers the completion with an empty ETag
-    return { ...(await this.headObject({ bucket, key, signal })), partsCount: opts.parts.length };
+    return finishUpload(this.#backend, opts);
   }
 
   abortMultipartUpload(opts: UploadOptions): Promise<void> {

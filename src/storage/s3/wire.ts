@@ -136,6 +136,9 @@ export function decodeUploads(out: ListMultipartUploadsCommandOutput): ListUploa
   };
 }
 
+/** The user-metadata name under which a multipart upload's tags wait for its completion (see multipart.ts). */
+export const UPLOAD_TAGS_METADATA = 's3gate-upload-tagging';
+
 type MetaFields = Pick<
   HeadObjectCommandOutput,
   'ETag' | 'LastModified' | 'ContentType' | 'CacheControl' | 'ContentDisposition' | 'ContentEncoding' | 'Metadata' | 'PartsCount'
@@ -143,6 +146,7 @@ type MetaFields = Pick<
   ChecksumFields;
 
 export function metaOf(key: string, out: MetaFields, size: number): ObjectMeta {
+  const { [UPLOAD_TAGS_METADATA]: _pendingTags, ...metadata } = out.Metadata ?? {};
   return {
     key,
     size,
@@ -152,7 +156,7 @@ export function metaOf(key: string, out: MetaFields, size: number): ObjectMeta {
     cacheControl: out.CacheControl,
     contentDisposition: out.ContentDisposition,
     contentEncoding: out.ContentEncoding,
-    metadata: { ...out.Metadata },
+    metadata,
     checksums: checksumsOf(out),
     partsCount: out.PartsCount,
   };
