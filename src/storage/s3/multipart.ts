@@ -196,14 +196,14 @@ export async function listParts(b: Backend, opts: ListPartsOptions): Promise<Lis
   };
 }
 
-export async function listUploads(b: Backend, opts: ListUploadsOptions): Promise<ListUploadsResult> {
+/** One page of the backend's listing, without a delimiter (see listUploads). */
+async function backendUploads(b: Backend, opts: ListUploadsOptions): Promise<ListUploadsResult> {
   const { bucket, signal } = opts;
   const out = await b.run({ bucket }, signal, () =>
     b.client.send(
       new ListMultipartUploadsCommand({
         Bucket: bucket,
         Prefix: opts.prefix,
-        Delimiter: opts.delimiter,
         KeyMarker: opts.keyMarker,
         UploadIdMarker: opts.keyMarker === undefined ? undefined : opts.uploadIdMarker,
         MaxUploads: opts.maxUploads ?? MAX_LIST,
@@ -212,7 +212,43 @@ export async function listUploads(b: Backend, opts: ListUploadsOptions): Promise
       { abortSignal: signal },
     ),
   );
-  return decodeUploads(out);
+  const page = decodeUploads(out);
+  // S3 lists the keys after a key marker given alone; Ceph RGW 16 lists that key too
+  if (opts.keyMarker === undefined || opts.uploadIdMarker !== undefined) return page;
+  return { ...page, uploads: page.uploads.filter((u) => u.key !== opts.keyMarker) };
+}
+
+/**
+ * Uploads are grouped by the delimiter here: Ceph RGW 16 drops the uploads under a delimiter and sends no
+ * common prefixes for them. A page counts each common prefix once, as S3 does, and a key marker that is a
+ * common prefix resumes after everything under it.
+ */
+export async function listUploads(b: Backend, opts: ListUploadsOptions): Promise<ListUploadsResult> {
+  const { delimiter } = opts;
+  if (!delimiter) return backendUploads(b, opts);
+  const prefix = opts.prefix ?? '';
+  const max = opts.maxUploads ?? MAX_LIST;
+  const passed = opts.keyMarker?.endsWith(delimiter) ? opts.keyMarker : undefined;
+  const found: ListUploadsResult = { uploads: [], commonPrefixes: [], isTruncated: false };
+  let keyMarker = opts.keyMarker;
+  let uploadIdMarker = opts.uploadIdMarker;
+  for (;;) {
+    const page = await backendUploads(b, { ...opts, keyMarker, uploadIdMarker, maxUploads: MAX_LIST });
+    for (const upload of page.uploads) {
+      if (passed !== undefined && upload.key.startsWith(passed)) continue;
+      const at = upload.key.indexOf(delimiter, prefix.length);
+      const group = at < 0 ? undefined : upload.key.slice(0, at + delimiter.length);
+      if (group !== undefined && found.commonPrefixes.at(-1) === group) continue;
+      if (found.uploads.length + found.commonPrefixes.length === max) return { ...found, isTruncated: true };
+      if (group === undefined) found.uploads.push(upload);
+      else found.commonPrefixes.push(group);
+      found.nextKeyMarker = group ?? upload.key;
+      found.nextUploadIdMarker = group === undefined ? upload.uploadId : undefined;
+    }
+    if (!page.isTruncated) return { ...found, nextKeyMarker: undefined, nextUploadIdMarker: undefined };
+    keyMarker = page.nextKeyMarker;
+    uploadIdMarker = page.nextUploadIdMarker;
+  }
 }
 
 /** Every part the upload holds, by number. */

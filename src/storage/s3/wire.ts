@@ -120,19 +120,43 @@ export function decodeListing(out: ListObjectsV2CommandOutput): ListObjectsResul
   };
 }
 
+/** What url-encoding leaves as it is: a value with anything else was sent raw. */
+const URL_ENCODED = /^[A-Za-z0-9\-._~!*'()/%]*$/;
+
+/**
+ * Ceph RGW 16 url-encodes the keys of ListMultipartUploads when asked, but does not say so (no EncodingType
+ * in the answer): the keys are decoded unless one of them shows it was sent raw.
+ */
+function uploadsDecoder(out: ListMultipartUploadsCommandOutput): (value: string) => string {
+  if (out.EncodingType === 'url') return decoderFor(out);
+  const values = [...(out.Uploads ?? []).map((u) => u.Key ?? ''), ...(out.CommonPrefixes ?? []).map((p) => p.Prefix ?? '')];
+  const encoded = values.every((value) => URL_ENCODED.test(value));
+  return encoded ? decoderFor({ EncodingType: 'url' }) : (value) => value;
+}
+
+/**
+ * The next page starts after the last upload listed (S3's own NextKeyMarker and NextUploadIdMarker, taken
+ * from the decoded entry: RGW 16 sends the marker raw, dropping control characters).
+ */
 export function decodeUploads(out: ListMultipartUploadsCommandOutput): ListUploadsResult {
-  const decode = decoderFor(out);
+  const decode = uploadsDecoder(out);
   const truncated = out.IsTruncated ?? false;
+  const uploads = (out.Uploads ?? []).map((u) => ({
+    key: decode(u.Key ?? ''),
+    uploadId: u.UploadId ?? '',
+    initiated: u.Initiated ?? new Date(0),
+  }));
+  const commonPrefixes = (out.CommonPrefixes ?? []).flatMap((p) => (p.Prefix === undefined ? [] : [decode(p.Prefix)]));
+  const last = uploads.at(-1);
+  const lastPrefix = commonPrefixes.at(-1);
+  // a page may end with a common prefix, which sorts after the uploads before it
+  const prefixLast = lastPrefix !== undefined && (last === undefined || lastPrefix > last.key);
   return {
-    uploads: (out.Uploads ?? []).map((u) => ({
-      key: decode(u.Key ?? ''),
-      uploadId: u.UploadId ?? '',
-      initiated: u.Initiated ?? new Date(0),
-    })),
-    commonPrefixes: (out.CommonPrefixes ?? []).flatMap((p) => (p.Prefix === undefined ? [] : [decode(p.Prefix)])),
+    uploads,
+    commonPrefixes,
     isTruncated: truncated,
-    nextKeyMarker: truncated && out.NextKeyMarker !== undefined ? decode(out.NextKeyMarker) : undefined,
-    nextUploadIdMarker: truncated ? out.NextUploadIdMarker : undefined,
+    nextKeyMarker: !truncated ? undefined : prefixLast ? lastPrefix : (last?.key ?? out.NextKeyMarker),
+    nextUploadIdMarker: !truncated || prefixLast ? undefined : (last?.uploadId ?? out.NextUploadIdMarker),
   };
 }
 
