@@ -28,7 +28,7 @@ const s3Schema = z
     maxAttempts: int(1, 20).default(S3_STORE_DEFAULTS.maxAttempts).describe('tries of one S3 backend call, the first included'),
     partSize: size.default(S3_STORE_DEFAULTS.partSize).describe('part size of multipart uploads to S3 (at least 5 MiB)'),
     queueSize: int(1, 64).default(S3_STORE_DEFAULTS.queueSize).describe('parts of one upload sent to S3 at once'),
-    checksums: list.pipe(z.array(z.enum(CHECKSUM_ALGORITHMS))).default([...S3_STORE_DEFAULTS.checksums]).describe('x-amz-checksum-* algorithms the S3 backend verifies and keeps, comma-separated (Ceph RGW 16: none)'),
+    checksums: list.transform((names) => names.filter((name) => name !== 'none')).pipe(z.array(z.enum(CHECKSUM_ALGORITHMS))).default([...S3_STORE_DEFAULTS.checksums]).describe('x-amz-checksum-* algorithms the S3 backend verifies and keeps, comma-separated, or none (Ceph RGW 16)'),
     copyThreshold: size.default(S3_STORE_DEFAULTS.copyThreshold).describe('copies of larger objects go as multipart copies (at most 5 GiB)'),
     copyPartSize: size.default(S3_STORE_DEFAULTS.copyPartSize).describe('part size of multipart copies (5 MiB to 5 GiB)'),
   })

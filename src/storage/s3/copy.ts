@@ -16,7 +16,7 @@ import { ServiceError } from '../../errors/codes.js';
 import { MAX_PARTS, type CopyObjectOptions, type ObjectHeaders, type ObjectMeta, type PartInfo, type Tags, type UploadPartCopyOptions } from '../types.js';
 import type { Backend } from './backend.js';
 import { errorCodeOf, noSuchKey } from './errors.js';
-import { abortUpload, createUpload, finishUpload, quoted, uploadPart } from './multipart.js';
+import { abortUpload, createUpload, finishUpload, onUpload, quoted, uploadPart } from './multipart.js';
 import { checkSourceConditions } from './source-conditions.js';
 import { deleteTags, getTags, putTags } from './tagging.js';
 import { bytesHeader, checksumsOf, copySource, headerFields, isEncodedInCopySource, metaOf, taggingHeader } from './wire.js';
@@ -68,7 +68,8 @@ async function copyPart(b: Backend, opts: UploadPartCopyOptions, source: ObjectM
     const length = range ? range.end - range.start + 1 : 0;
     return uploadPart(b, { bucket, key, uploadId: opts.uploadId, partNumber, body: got.Body as Readable, contentLength: length, signal }, 0);
   }
-  const out = await copying(b, opts, () =>
+  // the source was just read: a 404 now is about the upload
+  const out = await onUpload(b, opts, () =>
     b.client.send(
       new UploadPartCopyCommand({
         Bucket: bucket,

@@ -49,7 +49,7 @@ const MAX_LIST = 1000;
 
 
 /** A call about an upload: its 404 that is not about the bucket is about the upload. */
-async function onUpload<T>(b: Backend, opts: UploadOptions, call: () => Promise<T>): Promise<T> {
+export async function onUpload<T>(b: Backend, opts: UploadOptions, call: () => Promise<T>): Promise<T> {
   try {
     return await b.run({ bucket: opts.bucket, key: opts.key }, opts.signal, call);
   } catch (err) {

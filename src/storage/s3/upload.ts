@@ -7,17 +7,19 @@
  * - The signal also cuts the requests in flight (see `sendingWith`); lib-storage alone would only stop
  *   between parts, and a single PutObject already on the wire could still land after we reported failure.
  * - Ceph RGW 16 answers CompleteMultipartUpload with an empty ETag: then HeadObject has the real one.
+ * - Tags go with x-amz-tagging; a body that went in parts is tagged once complete as well (RGW 16 ignores the
+ *   header on CreateMultipartUpload), so for a moment the new object has none.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { AbortMultipartUploadCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, HeadObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ServiceError } from '../../errors/codes.js';
 import { checkContentMd5 } from '../preconditions.js';
 import { DEFAULT_CONTENT_TYPE, type PutObjectOptions } from '../types.js';
 import { isAbortError } from './errors.js';
 import type { S3StoreOptions } from './options.js';
-import { checksumFields, taggingHeader } from './wire.js';
+import { checksumFields, tagSetOf, taggingHeader } from './wire.js';
 
 const MAX_PARTS = 10_000;
 
@@ -138,6 +140,11 @@ export async function uploadObject(client: S3Client, opts: S3StoreOptions, put: 
   if (!etag) {
     const head = await client.send(new HeadObjectCommand({ Bucket: put.bucket, Key: put.key }), { abortSignal: signal });
     etag = head.ETag ?? '';
+  }
+  // Ceph RGW 16 ignores x-amz-tagging on CreateMultipartUpload: a body that went in parts is tagged after
+  if (put.tags && Object.keys(put.tags).length > 0 && /-\d+"?$/.test(etag)) {
+    const tagging = { TagSet: tagSetOf(put.tags) };
+    await client.send(new PutObjectTaggingCommand({ Bucket: put.bucket, Key: put.key, Tagging: tagging }), { abortSignal: signal });
   }
   return { etag, size: body.state.size };
 }

@@ -43,10 +43,15 @@ export function bytesHeader(range: { start: number; end: number }): string {
   return `bytes=${range.start}-${range.end}`;
 }
 
-/** Tags as the x-amz-tagging header carries them: a URL query ("a=1&b=2"); undefined for none. */
+/**
+ * Tags as the x-amz-tagging header carries them: a URL query ("a=1&b=2"); undefined for none. Percent-encoded
+ * throughout: Ceph RGW 16 reads a "+" as a plus, not as a space.
+ */
 export function taggingHeader(tags: Tags | undefined): string | undefined {
   if (!tags || Object.keys(tags).length === 0) return undefined;
-  return new URLSearchParams(Object.entries(tags)).toString();
+  return Object.entries(tags)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&');
 }
 
 export function tagSetOf(tags: Tags): Tag[] {
