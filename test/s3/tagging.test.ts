@@ -41,4 +41,17 @@ describe('s3 store tags on RGW', skipUnlessS3, () => {
     await rejectsWith(store.putObjectTagging({ bucket, key: 'missing', tags: { a: 'b' } }), 'NoSuchKey');
     await rejectsWith(store.getObjectTagging({ bucket: `${bucket}-missing`, key: 'k' }), 'NoSuchBucket');
   });
+
+  it('refuses the metadata name that carries the tags of a multipart upload', async () => {
+    const store = rgw.store();
+    const metadata = { 's3gate-upload-tagging': 'a=b' };
+    await rejectsWith(store.putObject({ bucket, key: 'reserved', body: streamOf(Buffer.from('x')), metadata }), 'InvalidArgument');
+    await rejectsWith(store.createMultipartUpload({ bucket, key: 'reserved', metadata }), 'InvalidArgument');
+    await store.putObject({ bucket, key: 'plain', body: streamOf(Buffer.from('x')) });
+    await rejectsWith(
+      store.copyObject({ sourceBucket: bucket, sourceKey: 'plain', bucket, key: 'reserved', metadataDirective: 'REPLACE', headers: { metadata } }),
+      'InvalidArgument',
+    );
+    await rejectsWith(store.headObject({ bucket, key: 'reserved' }), 'NoSuchKey');
+  });
 });

@@ -135,11 +135,15 @@ async function multipartCopy(b: Backend, opts: CopyObjectOptions, source: Object
   const headers = opts.metadataDirective === 'REPLACE' ? opts.headers : sourceHeaders(source);
   const tags: Tags | undefined =
     opts.taggingDirective === 'REPLACE' ? opts.tags : await getTags(b, { bucket: opts.sourceBucket, key: opts.sourceKey, signal });
-  const { uploadId } = await createUpload(b, { bucket, key, ...headers, tags, checksumAlgorithm: opts.checksumAlgorithm, signal });
+  // begun without the caller's signal: an upload cut off mid-creation would stay open with an id never seen
+  const { uploadId } = await createUpload(b, { bucket, key, ...headers, tags, checksumAlgorithm: opts.checksumAlgorithm });
   const partSize = Math.max(limits.partSize, Math.ceil(source.size / MAX_PARTS));
   const ranges: Range[] = [];
-  for (let start = 0; start < source.size; start += partSize) ranges.push({ start, end: Math.min(start + partSize, source.size) - 1 });
+  for (let start = 0; start < source.size; start += partSize) {
+    ranges.push({ start, end: Math.min(start + partSize, source.size) - 1 });
+  }
   try {
+    signal?.throwIfAborted();
     const parts = await inPool(ranges, limits.queueSize, (range) =>
       copyPart(b, { ...opts, uploadId, partNumber: ranges.indexOf(range) + 1, sourceRange: range }, source),
     );

@@ -43,7 +43,7 @@ import type { Backend } from './backend.js';
 import { assertChecksumsSupported } from './checksum-support.js';
 import { putTags } from './tagging.js';
 import { bodyFailure, counted } from './upload.js';
-import { checksumFields, checksumsOf, decodeUploads, headerFields, metaOf, taggingHeader, UPLOAD_TAGS_METADATA } from './wire.js';
+import { assertOwnMetadata, checksumFields, checksumsOf, decodeUploads, headerFields, metaOf, taggingHeader, UPLOAD_TAGS_METADATA } from './wire.js';
 
 const MAX_LIST = 1000;
 
@@ -71,6 +71,7 @@ export const quoted = (etag: string) => (etag === '' || /^".*"$/.test(etag) ? et
 export async function createUpload(b: Backend, opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
   const { bucket, key, signal } = opts;
   assertChecksumsSupported(b.checksums, { checksumAlgorithm: opts.checksumAlgorithm });
+  assertOwnMetadata(opts.metadata);
   const out = await b.run({ bucket, key }, signal, () =>
     b.client.send(
       new CreateMultipartUploadCommand({

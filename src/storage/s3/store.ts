@@ -8,6 +8,9 @@
  * - S3 deletes are idempotent, so deleteObject asks HeadObject first to say whether the key existed.
  * - Listing asks for url-encoded keys so that control characters survive XML, and decodes them here.
  * - headBucket takes the creation date from ListBuckets (HeadBucket does not carry it).
+ * - Multipart uploads (multipart.ts), copies (copy.ts) and tags (tagging.ts) use the backend's own APIs, each
+ *   call through the same circuit and time limits (the Backend handed to them runs `#run`).
+ * - capabilities.checksums is the `checksums` setting: what the backend verifies and keeps.
  */
 import type { Readable } from 'node:stream';
 import {
@@ -56,7 +59,6 @@ import { createS3Client } from './client.js';
 import { Circuit, type Verdict } from './circuit.js';
 import {
   backendVerdict,
-  errorCodeOf,
   isAbortError,
   isBareNotFound,
   noSuchBucket,
@@ -64,7 +66,7 @@ import {
   toStoreError,
   type ErrorContext,
 } from './errors.js';
-import { decodeListing, metaOf, parseContentRange, rangeHeader } from './wire.js';
+import { assertOwnMetadata, decodeListing, metaOf, parseContentRange, rangeHeader } from './wire.js';
 import type { Backend } from './backend.js';
 import { assertChecksumsSupported } from './checksum-support.js';
 import { copyFrom, headSource, uploadPartCopy } from './copy.js';
@@ -185,6 +187,7 @@ export class S3Store implements ObjectStore {
     try {
       assertChecksumsSupported(this.capabilities.checksums, opts);
       assertWholeChecksums(this.#opts, opts);
+      assertOwnMetadata(opts.metadata);
       // Not atomic on S3: another writer may slip in between this check and the upload.
       if (hasPreconditions(opts)) checkPutPreconditions(await this.#currentEtag(opts.bucket, opts.key, opts.signal), opts);
     } catch (err) {
@@ -289,6 +292,7 @@ export class S3Store implements ObjectStore {
   async copyObject(opts: CopyObjectOptions): Promise<ObjectMeta> {
     const { bucket, key, signal } = opts;
     assertChecksumsSupported(this.capabilities.checksums, { checksumAlgorithm: opts.checksumAlgorithm });
+    assertOwnMetadata(opts.headers?.metadata);
     const source = await headSource(this.#backend, opts.sourceBucket, opts.sourceKey, signal);
     checkSourceConditions(source, opts.sourceConditions);
     // Not atomic on S3, as for putObject.

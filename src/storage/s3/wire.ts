@@ -4,6 +4,7 @@
  * answers.
  */
 import type { HeadObjectCommandOutput, ListMultipartUploadsCommandOutput, ListObjectsV2CommandOutput, Tag } from '@aws-sdk/client-s3';
+import { ServiceError } from '../../errors/codes.js';
 import {
   CHECKSUM_ALGORITHMS,
   DEFAULT_CONTENT_TYPE,
@@ -167,6 +168,13 @@ export function decodeUploads(out: ListMultipartUploadsCommandOutput): ListUploa
 
 /** The user-metadata name under which a multipart upload's tags wait for its completion (see multipart.ts). */
 export const UPLOAD_TAGS_METADATA = 's3gate-upload-tagging';
+
+/** Reads never show the reserved name, so writes may not use it. */
+export function assertOwnMetadata(metadata: Record<string, string> | undefined): void {
+  if (metadata && Object.hasOwn(metadata, UPLOAD_TAGS_METADATA)) {
+    throw new ServiceError('InvalidArgument', `The metadata name "${UPLOAD_TAGS_METADATA}" is reserved by the s3 store.`);
+  }
+}
 
 type MetaFields = Pick<
   HeadObjectCommandOutput,
