@@ -38,7 +38,11 @@ export interface S3StoreOptions {
   checksums: readonly ChecksumAlgorithm[];
   /** Copies of sources larger than this go as a multipart copy (S3's single CopyObject stops at 5 GiB). */
   copyThreshold: number;
-  /** Part size of a multipart copy (raised when the source would need more than 10,000 parts). */
+  /**
+   * Part size of a multipart copy (raised when the source would need more than 10,000 parts). Each part is
+   * one UploadPartCopy whose answer must start within requestTimeoutMs, so parts stay well below what a
+   * backend copies in that time.
+   */
   copyPartSize: number;
   /** Where the circuit's opening and closing are logged; nowhere when absent. */
   log?: StoreLog | undefined;
@@ -63,7 +67,7 @@ export const S3_STORE_DEFAULTS = {
   queueSize: 4,
   checksums: CHECKSUM_ALGORITHMS,
   copyThreshold: 5 * 1024 ** 3,
-  copyPartSize: 512 * 1024 * 1024,
+  copyPartSize: 64 * 1024 * 1024,
 } as const satisfies Partial<S3StoreOptions>;
 
 /**
