@@ -166,7 +166,8 @@ async function initiatedAt(b: Backend, opts: UploadOptions): Promise<Date> {
   }
 }
 
-export async function listParts(b: Backend, opts: ListPartsOptions): Promise<ListPartsResult> {
+/** One page of the upload's parts, without the initiation date (a call of its own). */
+async function partsPage(b: Backend, opts: ListPartsOptions): Promise<Omit<ListPartsResult, 'initiated'>> {
   const { bucket, key, signal } = opts;
   const out = await onUpload(b, opts, () =>
     b.client.send(
@@ -192,9 +193,13 @@ export async function listParts(b: Backend, opts: ListPartsOptions): Promise<Lis
     })),
     isTruncated: truncated,
     nextPartNumberMarker: truncated && out.NextPartNumberMarker ? Number(out.NextPartNumberMarker) : undefined,
-    initiated: await initiatedAt(b, opts),
     checksumAlgorithm: algorithm !== undefined && isChecksumAlgorithm(algorithm) ? algorithm : undefined,
   };
+}
+
+export async function listParts(b: Backend, opts: ListPartsOptions): Promise<ListPartsResult> {
+  const page = await partsPage(b, opts);
+  return { ...page, initiated: await initiatedAt(b, opts) };
 }
 
 /** One page of the backend's listing, without a delimiter (see listUploads). */
@@ -257,7 +262,7 @@ async function uploadedParts(b: Backend, opts: UploadOptions): Promise<Map<numbe
   const parts = new Map<number, PartInfo>();
   let partNumberMarker: number | undefined;
   for (;;) {
-    const page = await listParts(b, { ...opts, partNumberMarker });
+    const page = await partsPage(b, { ...opts, partNumberMarker });
     for (const part of page.parts) parts.set(part.partNumber, part);
     if (!page.isTruncated || page.nextPartNumberMarker === undefined) return parts;
     partNumberMarker = page.nextPartNumberMarker;
