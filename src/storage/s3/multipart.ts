@@ -47,7 +47,6 @@ import { assertOwnMetadata, checksumFields, checksumsOf, decodeUploads, headerFi
 
 const MAX_LIST = 1000;
 
-
 /** A call about an upload: its 404 that is not about the bucket is about the upload. */
 export async function onUpload<T>(b: Backend, opts: UploadOptions, call: () => Promise<T>): Promise<T> {
   try {
@@ -62,7 +61,7 @@ export async function onUpload<T>(b: Backend, opts: UploadOptions, call: () => P
   }
 }
 
-/** What S3 sends back as a part's last-modified time when it has none: now, to the second. */
+/** A new part's last-modified time as a listing would give it (UploadPart answers none): now, to the second. */
 const now = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
 /** ETags as S3 quotes them (Ceph RGW 16 sends some bare). */
