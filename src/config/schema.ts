@@ -9,7 +9,8 @@ import { fsShape } from './fs.js';
 import { opsShape } from './ops.js';
 import { linksSchema } from './links.js';
 import { networkShape } from './network.js';
-import { bool, int, size } from './fields.js';
+import { CHECKSUM_ALGORITHMS } from '../storage/types.js';
+import { bool, int, list, size } from './fields.js';
 
 const s3Schema = z
   .object({
@@ -27,12 +28,17 @@ const s3Schema = z
     maxAttempts: int(1, 20).default(S3_STORE_DEFAULTS.maxAttempts).describe('tries of one S3 backend call, the first included'),
     partSize: size.default(S3_STORE_DEFAULTS.partSize).describe('part size of multipart uploads to S3 (at least 5 MiB)'),
     queueSize: int(1, 64).default(S3_STORE_DEFAULTS.queueSize).describe('parts of one upload sent to S3 at once'),
+    checksums: list.transform((names) => names.filter((name) => name !== 'none')).pipe(z.array(z.enum(CHECKSUM_ALGORITHMS))).default([...S3_STORE_DEFAULTS.checksums]).describe('x-amz-checksum-* algorithms the S3 backend verifies and keeps, comma-separated, or none (Ceph RGW 16)'),
+    copyThreshold: size.default(S3_STORE_DEFAULTS.copyThreshold).describe('copies of larger objects go as multipart copies (at most 5 GiB)'),
+    copyPartSize: size.default(S3_STORE_DEFAULTS.copyPartSize).describe('part size of multipart copies (5 MiB to 5 GiB)'),
   })
   .strict()
   .refine((s) => (s.accessKeyId === undefined) === (s.secretAccessKey === undefined), {
     message: 'accessKeyId and secretAccessKey go together: set both or neither',
   })
-  .refine((s) => s.partSize >= 5 * 1024 * 1024, { message: 'partSize must be at least 5 MiB (S3 minimum)', path: ['partSize'] });
+  .refine((s) => s.partSize >= 5 * 1024 * 1024, { message: 'partSize must be at least 5 MiB (S3 minimum)', path: ['partSize'] })
+  .refine((s) => s.copyThreshold <= 5 * 1024 ** 3, { message: 'copyThreshold must be at most 5 GiB (the largest single copy)', path: ['copyThreshold'] })
+  .refine((s) => s.copyPartSize >= 5 * 1024 * 1024 && s.copyPartSize <= 5 * 1024 ** 3, { message: 'copyPartSize must be from 5 MiB to 5 GiB', path: ['copyPartSize'] });
 
 export const configSchema = z
   .object({

@@ -180,6 +180,8 @@ export interface TaggingOptions extends ObjectOptions {
 export const MAX_PARTS = 10_000;
 /** Every part but the last must be at least this long (EntityTooSmall otherwise). */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
+/** No part may be longer (EntityTooLarge). */
+export const MAX_PART_SIZE = 5 * 1024 ** 3;
 
 export interface CreateMultipartOptions extends ObjectOptions, ObjectHeaders {
   tags?: Tags | undefined;

@@ -12,7 +12,7 @@ import { failingStream, md5Hex, randomStream, readAll, sha256Hex } from '../help
 import { checksumSection } from './checksums.js';
 import { copySection } from './copy.js';
 import { multipartSection } from './multipart.js';
-import { body, rejectsWith, type ConformanceContext } from './support.js';
+import { body, rejectsWith, type BackendLimits, type ConformanceContext } from './support.js';
 import { taggingSection } from './tagging.js';
 
 export interface StoreFixture {
@@ -20,12 +20,11 @@ export interface StoreFixture {
   cleanup?: () => Promise<void>;
 }
 
-/** The whole suite on the store `setup` opens; with `skip`, every test declared and skipped with that reason. */
 /**
- * `v2Pending`: why the sections of the contract's second version (multipart, checksums, tags, copy
- * directives) are declared skipped for this store, while its implementation of them is still to come.
+ * The whole suite on the store `setup` opens; with `skip`, every test declared and skipped with that reason.
+ * `limits`: what the store's backend cannot do, checked as clear refusals instead.
  */
-export function storeConformance(name: string, setup: () => Promise<StoreFixture>, skip?: string, v2Pending?: string): void {
+export function storeConformance(name: string, setup: () => Promise<StoreFixture>, skip?: string, limits: BackendLimits = {}): void {
   describe(`store conformance: ${name}`, { skip }, () => {
     let fixture: StoreFixture;
     let store: ObjectStore;
@@ -84,6 +83,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
       },
       run,
       newBucket,
+      limits,
     };
 
     before(async () => {
@@ -455,7 +455,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
       });
     });
 
-    describe('contract v2', { skip: v2Pending }, () => {
+    describe('contract v2', () => {
       multipartSection(context);
       checksumSection(context);
       taggingSection(context);

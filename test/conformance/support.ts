@@ -13,6 +13,19 @@ export interface ConformanceContext {
   readonly run: string;
   /** Creates a bucket that the suite empties (objects and open uploads) and deletes at the end. */
   newBucket(): Promise<string>;
+  /** What the store's backend cannot do, as its runner declares it. */
+  readonly limits: BackendLimits;
+}
+
+/**
+ * Things a backend may be unable to do (each says why, for the test's name). Where one is declared, the
+ * suite checks that the store refuses it with NotImplemented, never that it answers wrongly.
+ */
+export interface BackendLimits {
+  /** Single parts of a multipart object cannot be read by number. */
+  partReadsOfMultipartObjects?: string;
+  /** An upload completes only from all of its uploaded parts. */
+  completionFromSomeParts?: string;
 }
 
 /** Rejects with a ServiceError of one of these codes (and, when given, exactly this message). */

@@ -43,6 +43,12 @@ describe('s3 store error map', () => {
     ['request timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' }), 'ServiceUnavailable'],
     ['EntityTooLarge', sdkError('EntityTooLarge', 400), 'EntityTooLarge'],
     ['InvalidRequest', sdkError('InvalidRequest', 400), 'InvalidRequest'],
+    ['NoSuchUpload', sdkError('NoSuchUpload', 404), 'NoSuchUpload'],
+    ['InvalidPart', sdkError('InvalidPart', 400), 'InvalidPart'],
+    ['InvalidPartOrder', sdkError('InvalidPartOrder', 400), 'InvalidPartOrder'],
+    ['EntityTooSmall', sdkError('EntityTooSmall', 400), 'EntityTooSmall'],
+    ['InvalidTag', sdkError('InvalidTag', 400), 'InvalidTag'],
+    ['InvalidDigest', sdkError('InvalidDigest', 400), 'InvalidDigest'],
     ['an unknown 400', sdkError('AuthorizationHeaderMalformed', 400), 'InternalError'],
     ['a plain bug', new TypeError('x is undefined'), 'InternalError'],
   ];

@@ -78,6 +78,11 @@ const PASS_THROUGH: readonly ErrorCode[] = [
   'BadDigest',
   'IncompleteBody',
   'MethodNotAllowed',
+  'InvalidDigest',
+  'InvalidTag',
+  'InvalidPart',
+  'InvalidPartOrder',
+  'EntityTooSmall',
 ];
 
 function shape(err: unknown): SdkErrorShape {
@@ -142,6 +147,8 @@ export function toStoreError(err: unknown, ctx: ErrorContext = {}): Error {
     case 'BucketAlreadyExists':
     case 'BucketAlreadyOwnedByYou':
       return fail('BucketAlreadyExists', `The bucket "${ctx.bucket ?? ''}" already exists.`);
+    case 'NoSuchUpload':
+      return fail('NoSuchUpload', `The upload does not exist for the ${describe(ctx)}: it was completed, aborted or never begun.`);
     case 'InvalidRange':
       return fail('InvalidRange', `The range is not satisfiable for the ${describe(ctx)}.`);
     case 'PreconditionFailed':

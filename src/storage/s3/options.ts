@@ -1,4 +1,5 @@
 /** The s3 store's settings and their defaults (the config schema takes its defaults from here). */
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../types.js';
 
 /** Where a store writes its few log lines (a pino logger fits); storage imports no logging library. */
 export interface StoreLog {
@@ -30,6 +31,19 @@ export interface S3StoreOptions {
   /** Multipart part size in bytes (>= 5 MiB) and parts uploaded at once, for lib-storage. */
   partSize: number;
   queueSize: number;
+  /**
+   * The x-amz-checksum-* algorithms the backend verifies and keeps (AWS: all five; Ceph RGW 16: none, it
+   * ignores the headers). A write carrying another is refused with NotImplemented rather than stored unchecked.
+   */
+  checksums: readonly ChecksumAlgorithm[];
+  /** Copies of sources larger than this go as a multipart copy (S3's single CopyObject stops at 5 GiB). */
+  copyThreshold: number;
+  /**
+   * Part size of a multipart copy (raised when the source would need more than 10,000 parts). Each part is
+   * one UploadPartCopy whose answer must start within requestTimeoutMs, so parts stay well below what a
+   * backend copies in that time.
+   */
+  copyPartSize: number;
   /** Where the circuit's opening and closing are logged; nowhere when absent. */
   log?: StoreLog | undefined;
 }
@@ -51,6 +65,9 @@ export const S3_STORE_DEFAULTS = {
   maxAttempts: 2,
   partSize: 8 * 1024 * 1024,
   queueSize: 4,
+  checksums: CHECKSUM_ALGORITHMS,
+  copyThreshold: 5 * 1024 ** 3,
+  copyPartSize: 64 * 1024 * 1024,
 } as const satisfies Partial<S3StoreOptions>;
 
 /**

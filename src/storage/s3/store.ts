@@ -8,10 +8,12 @@
  * - S3 deletes are idempotent, so deleteObject asks HeadObject first to say whether the key existed.
  * - Listing asks for url-encoded keys so that control characters survive XML, and decodes them here.
  * - headBucket takes the creation date from ListBuckets (HeadBucket does not carry it).
+ * - Multipart uploads (multipart.ts), copies (copy.ts) and tags (tagging.ts) use the backend's own APIs, each
+ *   call through the same circuit and time limits (the Backend handed to them runs `#run`).
+ * - capabilities.checksums is the `checksums` setting: what the backend verifies and keeps.
  */
 import type { Readable } from 'node:stream';
 import {
-  CopyObjectCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
@@ -51,14 +53,12 @@ import type {
   CompleteMultipartOptions,
   UploadOptions,
 } from '../types.js';
-import { notYet } from '../not-yet.js';
 import { clampRange } from '../ranges.js';
 import { DEFAULT_CONTENT_TYPE, MAX_LIST_KEYS } from '../types.js';
 import { createS3Client } from './client.js';
 import { Circuit, type Verdict } from './circuit.js';
 import {
   backendVerdict,
-  errorCodeOf,
   isAbortError,
   isBareNotFound,
   noSuchBucket,
@@ -66,21 +66,34 @@ import {
   toStoreError,
   type ErrorContext,
 } from './errors.js';
-import { copySource, decodeListing, metaOf, parseContentRange, rangeHeader } from './wire.js';
+import { assertOwnMetadata, decodeListing, metaOf, parseContentRange, rangeHeader } from './wire.js';
+import type { Backend } from './backend.js';
+import { assertChecksumsSupported } from './checksum-support.js';
+import { copyFrom, headSource, uploadPartCopy } from './copy.js';
+import { abortUpload, createUpload, finishUpload, listParts, listUploads, uploadPart } from './multipart.js';
+import { checkPartServed } from './part-reads.js';
+import { checkSourceConditions } from './source-conditions.js';
+import { deleteTags, getTags, putTags } from './tagging.js';
 import { S3_CIRCUIT, type S3StoreOptions } from './options.js';
-import { uploadObject } from './upload.js';
+import { assertWholeChecksums, uploadObject } from './upload.js';
 import { checkPutPreconditions, hasPreconditions } from '../preconditions.js';
 
 export class S3Store implements ObjectStore {
   readonly kind = 's3';
-  readonly capabilities: StoreCapabilities = { checksums: [] };
+  readonly capabilities: StoreCapabilities;
   readonly #client: S3Client;
   readonly #opts: S3StoreOptions;
   readonly #circuit: Circuit;
+  readonly #backend: Backend;
+  /** Asks for the checksums kept with an object only of a backend that keeps some. */
+  readonly #checksumMode: 'ENABLED' | undefined;
 
   constructor(opts: S3StoreOptions) {
     this.#opts = opts;
+    this.capabilities = { checksums: [...opts.checksums] };
+    this.#checksumMode = opts.checksums.length > 0 ? 'ENABLED' : undefined;
     this.#client = createS3Client(opts);
+    this.#backend = { client: this.#client, checksums: this.capabilities.checksums, run: (ctx, signal, call) => this.#run(ctx, signal, call) };
     this.#circuit = new Circuit({ ...S3_CIRCUIT, probe: () => this.ping({}), log: opts.log });
   }
 
@@ -171,14 +184,15 @@ export class S3Store implements ObjectStore {
 
   async putObject(opts: PutObjectOptions): Promise<ObjectMeta> {
     const ctx = { bucket: opts.bucket, key: opts.key };
-    // Not atomic on S3: another writer may slip in between this check and the upload.
-    if (hasPreconditions(opts)) {
-      try {
-        checkPutPreconditions(await this.#currentEtag(opts.bucket, opts.key, opts.signal), opts);
-      } catch (err) {
-        opts.body.destroy();
-        throw err;
-      }
+    try {
+      assertChecksumsSupported(this.capabilities.checksums, opts);
+      assertWholeChecksums(this.#opts, opts);
+      assertOwnMetadata(opts.metadata);
+      // Not atomic on S3: another writer may slip in between this check and the upload.
+      if (hasPreconditions(opts)) checkPutPreconditions(await this.#currentEtag(opts.bucket, opts.key, opts.signal), opts);
+    } catch (err) {
+      opts.body.destroy();
+      throw err;
     }
     const { etag, size } = await this.#run(ctx, opts.signal, () => uploadObject(this.#client, this.#opts, opts)).catch((err: unknown) => {
       opts.body.destroy(); // unread when the circuit refused the call
@@ -195,6 +209,7 @@ export class S3Store implements ObjectStore {
       contentDisposition: opts.contentDisposition,
       contentEncoding: opts.contentEncoding,
       metadata: { ...opts.metadata },
+      checksums: opts.checksums && Object.keys(opts.checksums).length > 0 ? { ...opts.checksums } : undefined,
     };
   }
 
@@ -209,6 +224,7 @@ export class S3Store implements ObjectStore {
             Key: key,
             Range: ranged ? rangeHeader(opts.range) : undefined,
             PartNumber: opts.partNumber,
+            ChecksumMode: this.#checksumMode,
             // If-Range as S3 has no such header: the range only while the object is that version
             IfMatch: ranged && condition && 'etag' in condition ? condition.etag : undefined,
             IfUnmodifiedSince: ranged && condition && 'lastModified' in condition ? condition.lastModified : undefined,
@@ -225,6 +241,12 @@ export class S3Store implements ObjectStore {
       ranged = false;
       return get(false);
     });
+    try {
+      checkPartServed(opts.partNumber, out);
+    } catch (err) {
+      (out.Body as Readable | undefined)?.destroy();
+      throw err;
+    }
     const served = parseContentRange(out.ContentRange);
     const size = served?.total ?? out.ContentLength ?? 0;
     // an empty object has no byte to serve, whatever the server answered
@@ -236,11 +258,15 @@ export class S3Store implements ObjectStore {
     return { meta: metaOf(key, out, size), body: out.Body as Readable, range };
   }
 
-  async headObject(opts: ObjectOptions): Promise<ObjectMeta> {
+  async headObject(opts: ObjectOptions & { partNumber?: number | undefined }): Promise<ObjectMeta> {
     const { bucket, key } = opts;
     const out = await this.#run({ bucket, key }, opts.signal, () =>
-      this.#client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: opts.signal }),
+      this.#client.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: key, PartNumber: opts.partNumber, ChecksumMode: this.#checksumMode }),
+        { abortSignal: opts.signal },
+      ),
     );
+    checkPartServed(opts.partNumber, out);
     return metaOf(key, out, out.ContentLength ?? 0);
   }
 
@@ -264,22 +290,15 @@ export class S3Store implements ObjectStore {
   }
 
   async copyObject(opts: CopyObjectOptions): Promise<ObjectMeta> {
-    const { bucket, key, sourceBucket, sourceKey, signal } = opts;
-    const command = new CopyObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      CopySource: copySource(sourceBucket, sourceKey),
-      MetadataDirective: 'COPY',
-    });
-    try {
-      await this.#guarded(signal, () => this.#client.send(command, { abortSignal: signal }));
-    } catch (err) {
-      // NoSuchKey here is about the source; NoSuchBucket names its bucket (see errors.ts).
-      if (!signal?.aborted && errorCodeOf(err) === 'NoSuchKey') {
-        throw noSuchKey({ bucket: sourceBucket, key: sourceKey }, err);
-      }
-      throw await this.#failure(err, { bucket, key }, signal);
-    }
+    const { bucket, key, signal } = opts;
+    assertChecksumsSupported(this.capabilities.checksums, { checksumAlgorithm: opts.checksumAlgorithm });
+    assertOwnMetadata(opts.headers?.metadata);
+    const source = await headSource(this.#backend, opts.sourceBucket, opts.sourceKey, signal);
+    checkSourceConditions(source, opts.sourceConditions);
+    // Not atomic on S3, as for putObject.
+    if (hasPreconditions(opts)) checkPutPreconditions(await this.#currentEtag(bucket, key, signal), opts);
+    const { copyThreshold: threshold, copyPartSize: partSize, queueSize } = this.#opts;
+    await copyFrom(this.#backend, opts, source, { threshold, partSize, queueSize });
     return this.headObject({ bucket, key, signal });
   }
 
@@ -303,36 +322,40 @@ export class S3Store implements ObjectStore {
     return decodeListing(out);
   }
 
-  async getObjectTagging(_opts: ObjectOptions): Promise<Tags> {
-    throw notYet('getObjectTagging');
+  getObjectTagging(opts: ObjectOptions): Promise<Tags> {
+    return getTags(this.#backend, opts);
   }
-  async putObjectTagging(_opts: TaggingOptions): Promise<void> {
-    throw notYet('putObjectTagging');
+  putObjectTagging(opts: TaggingOptions): Promise<void> {
+    return putTags(this.#backend, opts);
   }
-  async deleteObjectTagging(_opts: ObjectOptions): Promise<void> {
-    throw notYet('deleteObjectTagging');
+  deleteObjectTagging(opts: ObjectOptions): Promise<void> {
+    return deleteTags(this.#backend, opts);
   }
-  async createMultipartUpload(_opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
-    throw notYet('createMultipartUpload');
+  createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
+    return createUpload(this.#backend, opts);
   }
-  async uploadPart(opts: UploadPartOptions): Promise<PartInfo> {
-    opts.body.destroy();
-    throw notYet('uploadPart');
+  uploadPart(opts: UploadPartOptions): Promise<PartInfo> {
+    return uploadPart(this.#backend, opts);
   }
-  async uploadPartCopy(_opts: UploadPartCopyOptions): Promise<PartInfo> {
-    throw notYet('uploadPartCopy');
+  uploadPartCopy(opts: UploadPartCopyOptions): Promise<PartInfo> {
+    return uploadPartCopy(this.#backend, opts);
   }
-  async listParts(_opts: ListPartsOptions): Promise<ListPartsResult> {
-    throw notYet('listParts');
+  listParts(opts: ListPartsOptions): Promise<ListPartsResult> {
+    return listParts(this.#backend, opts);
   }
-  async listMultipartUploads(_opts: ListUploadsOptions): Promise<ListUploadsResult> {
-    throw notYet('listMultipartUploads');
+  listMultipartUploads(opts: ListUploadsOptions): Promise<ListUploadsResult> {
+    return listUploads(this.#backend, opts);
   }
-  async completeMultipartUpload(_opts: CompleteMultipartOptions): Promise<ObjectMeta> {
-    throw notYet('completeMultipartUpload');
+
+  async completeMultipartUpload(opts: CompleteMultipartOptions): Promise<ObjectMeta> {
+    const { bucket, key, signal } = opts;
+    // Not atomic on S3 (backends without conditional completion): a writer may slip in before the completion.
+    if (hasPreconditions(opts)) checkPutPreconditions(await this.#currentEtag(bucket, key, signal), opts);
+    return finishUpload(this.#backend, opts);
   }
-  async abortMultipartUpload(_opts: UploadOptions): Promise<void> {
-    throw notYet('abortMultipartUpload');
+
+  abortMultipartUpload(opts: UploadOptions): Promise<void> {
+    return abortUpload(this.#backend, opts);
   }
 
   async ping(opts: Signal): Promise<void> {

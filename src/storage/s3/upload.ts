@@ -7,18 +7,20 @@
  * - The signal also cuts the requests in flight (see `sendingWith`); lib-storage alone would only stop
  *   between parts, and a single PutObject already on the wire could still land after we reported failure.
  * - Ceph RGW 16 answers CompleteMultipartUpload with an empty ETag: then HeadObject has the real one.
+ * - Tags go with x-amz-tagging; a body that went in parts is tagged once complete as well (RGW 16 ignores the
+ *   header on CreateMultipartUpload), so for a moment the new object has none.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { AbortMultipartUploadCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, HeadObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ServiceError } from '../../errors/codes.js';
 import { checkContentMd5 } from '../preconditions.js';
-import { DEFAULT_CONTENT_TYPE, type PutObjectOptions } from '../types.js';
+import { DEFAULT_CONTENT_TYPE, MAX_PARTS, type PutObjectOptions } from '../types.js';
 import { isAbortError } from './errors.js';
 import type { S3StoreOptions } from './options.js';
+import { checksumFields, tagSetOf, taggingHeader } from './wire.js';
 
-const MAX_PARTS = 10_000;
 
 export interface UploadResult {
   etag: string;
@@ -43,7 +45,7 @@ function sendingWith(client: S3Client, signal: AbortSignal | undefined): S3Clien
  * The body is paused at once: a caller's 'data' listener must not let chunks flow past before
  * lib-storage starts reading (today it starts within the same tick; the pause keeps that from mattering).
  */
-function counted(body: Readable, announced: number | undefined, md5Base64: string | undefined) {
+export function counted(body: Readable, announced: number | undefined, md5Base64: string | undefined) {
   body.pause();
   // the digest is checked before the body ends, so a mismatch fails the upload before it completes
   const md5 = md5Base64 === undefined ? undefined : createHash('md5');
@@ -70,11 +72,22 @@ function counted(body: Readable, announced: number | undefined, md5Base64: strin
 }
 
 /** What a failed body means for the caller: its abort, our ServiceError (wrong length), or IncompleteBody. */
-function bodyFailure(err: unknown): unknown {
+export function bodyFailure(err: unknown): unknown {
   if (isAbortError(err) || err instanceof ServiceError) return err;
   return new ServiceError('IncompleteBody', 'The upload body failed before it was complete; nothing was stored.', {
     cause: err,
   });
+}
+
+/**
+ * Throws NotImplemented for a checksum value on a body that may go as several parts: lib-storage would send
+ * the whole body's value with every part, and the backend keeps only the parts' composite.
+ */
+export function assertWholeChecksums(opts: S3StoreOptions, put: PutObjectOptions): void {
+  const given = Object.keys(put.checksums ?? {}).length > 0;
+  if (given && (put.contentLength === undefined || put.contentLength > opts.partSize)) {
+    throw new ServiceError('NotImplemented', `The s3 store takes a checksum value only on a body of known length up to ${opts.partSize} bytes.`);
+  }
 }
 
 export async function uploadObject(client: S3Client, opts: S3StoreOptions, put: PutObjectOptions): Promise<UploadResult> {
@@ -97,6 +110,10 @@ export async function uploadObject(client: S3Client, opts: S3StoreOptions, put: 
       ContentDisposition: put.contentDisposition,
       ContentEncoding: put.contentEncoding,
       Metadata: put.metadata,
+      Tagging: taggingHeader(put.tags),
+      // the store lets whole-object values through only for a single PutObject (see wholeChecksums)
+      ...checksumFields(put.checksums),
+      ChecksumAlgorithm: put.checksumAlgorithm,
       // the store checks these before the upload; sent too, servers with conditional writes (AWS, Ceph RGW,
       // MinIO) apply them atomically. RGW 16 matches If-Match against the bare ETag only (measured).
       IfMatch: put.ifMatch?.replace(/^"(.*)"$/, '$1'),
@@ -122,6 +139,11 @@ export async function uploadObject(client: S3Client, opts: S3StoreOptions, put: 
   if (!etag) {
     const head = await client.send(new HeadObjectCommand({ Bucket: put.bucket, Key: put.key }), { abortSignal: signal });
     etag = head.ETag ?? '';
+  }
+  // Ceph RGW 16 ignores x-amz-tagging on CreateMultipartUpload: a body that went in parts is tagged after
+  if (put.tags && Object.keys(put.tags).length > 0 && /-\d+"?$/.test(etag)) {
+    const tagging = { TagSet: tagSetOf(put.tags) };
+    await client.send(new PutObjectTaggingCommand({ Bucket: put.bucket, Key: put.key, Tagging: tagging }), { abortSignal: signal });
   }
   return { etag, size: body.state.size };
 }
