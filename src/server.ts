@@ -5,6 +5,7 @@
  */
 import { networkInterfaces } from 'node:os';
 import { buildApp } from './app.js';
+import { buildS3App } from './s3-app.js';
 import { anonymousWarning } from './config/protected.js';
 import type { ConfigReader } from './auth/reload.js';
 import { buildCore } from './core/core.js';
@@ -55,8 +56,9 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   const store = await createStore(config, logger);
   const core = buildCore({ config, store, logger });
   const app = await buildApp(core);
-  // every listener is built from the one core: the S3-compatible face will be a second entry
-  const apps = [app];
+  // every listener is built from the one core
+  const s3app = config.s3api.enabled ? await buildS3App(core) : undefined;
+  const apps = s3app ? [app, s3app] : [app];
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -88,12 +90,16 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     core.reloadKeys(reread); // new requests on every listener get the new keys
   });
   const first = await app.listen({ host: config.host, port: config.port });
+  const s3Address = s3app ? await s3app.listen({ host: config.s3api.host, port: config.s3api.port }) : undefined;
   core.start();
   const addresses = reachableAt(first, config.host);
   const address = addresses.find((a) => a.includes('//127.0.0.1:')) ?? first;
   const where = isWildcard(config.host) ? `every address (${config.host}), port ${new URL(first).port}: ${addresses.join(', ')}` : first;
   logger.debug({ config: redactedConfig(config) }, 'configuration in effect');
-  logger.info({ address, addresses }, `s3gate listening on ${where}; ${storeSummary(config)}`);
+  // without keys nothing is checked: say so where the S3 clients' users look first
+  const unchecked = config.auth.keys.length === 0 ? ' (no access keys: any signature, or none, is accepted)' : '';
+  const s3Where = s3Address ? `; S3 API on ${s3Address}${unchecked}` : '';
+  logger.info({ address, addresses, s3Address }, `s3gate listening on ${where}${s3Where}; ${storeSummary(config)}`);
   const anonymous = anonymousWarning(config);
   if (anonymous) logger.warn(anonymous);
 }

@@ -8,6 +8,7 @@ import { AUTH_ENV_SETTINGS, mergeKeysFile, redactedAuth } from './auth.js';
 import { NETWORK_ENV_SETTINGS } from './network.js';
 import { FS_ENV_SETTINGS } from './fs.js';
 import { OPS_ENV_SETTINGS } from './ops.js';
+import { S3API_ENV_SETTINGS } from './s3api.js';
 import { readJsonFile } from './json-file.js';
 import { exposedSecretsProblem } from './private-file.js';
 import { configSchema, type Config } from './schema.js';
@@ -46,6 +47,7 @@ export const ENV_SETTINGS: Readonly<Record<string, string>> = {
   ...FS_ENV_SETTINGS,
   ...OPS_ENV_SETTINGS,
   ...NETWORK_ENV_SETTINGS,
+  ...S3API_ENV_SETTINGS,
   ...AUTH_ENV_SETTINGS,
 };
 

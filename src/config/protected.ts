@@ -8,6 +8,8 @@ interface ListenSettings {
   host: string;
   allowAnonymous: boolean;
   auth: { keys: readonly unknown[] };
+  /** The S3-compatible listener, protected the same way. */
+  s3api?: { enabled: boolean; host: string } | undefined;
 }
 
 export function isLoopback(host: string): boolean {
@@ -16,13 +18,20 @@ export function isLoopback(host: string): boolean {
   return host === '::1';
 }
 
-const exposed = (config: ListenSettings) => !isLoopback(config.host) && config.auth.keys.length === 0;
+/** The first listener address beyond loopback when there are no keys, with the setting that names it. */
+function exposed(config: ListenSettings): { host: string; setting: string } | undefined {
+  if (config.auth.keys.length > 0) return undefined;
+  if (!isLoopback(config.host)) return { host: config.host, setting: 'host' };
+  if (config.s3api?.enabled && !isLoopback(config.s3api.host)) return { host: config.s3api.host, setting: 's3api.host' };
+  return undefined;
+}
 
 /** Why the service must not start with these settings, or undefined. */
 export function protectedModeProblem(config: ListenSettings): string | undefined {
-  if (!exposed(config) || config.allowAnonymous) return undefined;
+  const open = exposed(config);
+  if (!open || config.allowAnonymous) return undefined;
   return (
-    `host: refusing to listen on ${config.host} without access keys: anyone who can reach it could read and ` +
+    `${open.setting}: refusing to listen on ${open.host} without access keys: anyone who can reach it could read and ` +
     'delete every object. Listen on 127.0.0.1, configure access keys (auth.keys or S3GATE_KEYS_FILE; see ' +
     '`s3gate keys create`), or set S3GATE_ALLOW_ANONYMOUS=true to accept that risk.'
   );
@@ -30,9 +39,10 @@ export function protectedModeProblem(config: ListenSettings): string | undefined
 
 /** The warning to log at start when the service is open beyond loopback, or undefined. */
 export function anonymousWarning(config: ListenSettings): string | undefined {
-  if (!exposed(config)) return undefined;
+  const open = exposed(config);
+  if (!open) return undefined;
   return (
-    `anonymous access on ${config.host}: no access keys are configured, so anyone who can reach this service ` +
+    `anonymous access on ${open.host}: no access keys are configured, so anyone who can reach this service ` +
     'may read, write and delete every object (S3GATE_ALLOW_ANONYMOUS=true). Configure access keys to protect it.'
   );
 }

@@ -9,6 +9,7 @@ import { fsShape } from './fs.js';
 import { opsShape } from './ops.js';
 import { linksSchema } from './links.js';
 import { networkShape } from './network.js';
+import { s3apiShape } from './s3api.js';
 import { CHECKSUM_ALGORITHMS } from '../storage/types.js';
 import { bool, int, list, size } from './fields.js';
 
@@ -59,6 +60,7 @@ export const configSchema = z
     ...fsShape,
     ...opsShape,
     ...networkShape,
+    ...s3apiShape,
   })
   .strict();
 

@@ -17,6 +17,13 @@ export const ERROR_STATUS = {
   /** A multipart part other than the last is shorter than the minimum part size. */
   EntityTooSmall: 400,
   MalformedXML: 400,
+  /** A request path that cannot be read (a malformed percent-encoding). */
+  InvalidURI: 400,
+  /** A browser upload (POST Object) whose form or policy cannot be read. */
+  MalformedPOSTRequest: 400,
+  InvalidPolicyDocument: 400,
+  /** A CreateBucket location constraint other than the listener's region. */
+  InvalidLocationConstraint: 400,
   IncompleteBody: 400,
   /** A SigV4 Authorization header or presigned query that cannot be read. */
   AuthorizationHeaderMalformed: 400,
@@ -36,10 +43,15 @@ export const ERROR_STATUS = {
   NotFound: 404,
   NoSuchUpload: 404,
   NoSuchTagSet: 404,
+  NoSuchCORSConfiguration: 404,
   MethodNotAllowed: 405,
   RequestTimeout: 408,
   BucketAlreadyExists: 409,
   BucketNotEmpty: 409,
+  /** CreateBucket of a bucket that exists (S3 answers this to its owner; every key here is the owner). */
+  BucketAlreadyOwnedByYou: 409,
+  /** A body of unknown length where S3 needs one (UploadPart, PutObject without chunked framing). */
+  MissingContentLength: 411,
   PreconditionFailed: 412,
   EntityTooLarge: 413,
   UriTooLong: 414,

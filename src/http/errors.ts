@@ -64,14 +64,15 @@ function prepareErrorReply(err: unknown, request: FastifyRequest, reply: Fastify
  * face, and the socket-level refusals made before Fastify, answer in it too.
  */
 export interface ErrorShape {
-  /** The answer's body and its content type. */
-  body(code: string, message: string, requestId: string): { contentType: string; text: string };
+  /** The answer's body and its content type; `resource`: the path asked for, when known. */
+  body(code: string, message: string, requestId: string, resource?: string): { contentType: string; text: string };
 }
 
 /** Answers `err` in `shape`, after what every face does first (log, drain, status, Retry-After). */
 export function sendShapedError(shape: ErrorShape, err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const view = prepareErrorReply(err, request, reply);
-  const { contentType, text } = shape.body(view.code, view.message, request.id);
+  const q = request.url.indexOf('?');
+  const { contentType, text } = shape.body(view.code, view.message, request.id, q < 0 ? request.url : request.url.slice(0, q));
   return reply.type(contentType).send(text);
 }
 

@@ -13,6 +13,13 @@ const UNMATCHED_ROUTE = 'unmatched';
 /** nginx's status for a client that closed the connection before the answer began. */
 const CLIENT_CLOSED = 499;
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the request did, where one route serves many operations (the S3 face: "s3 PutObject"). */
+    routeLabel?: string | undefined;
+  }
+}
+
 /** Bytes each keep-alive connection had read and written when its previous request was counted. */
 const counted = new WeakMap<Socket, { read: number; written: number }>();
 const watched = new WeakSet<FastifyRequest>();
@@ -42,7 +49,7 @@ export function watchRequest(request: FastifyRequest, reply: FastifyReply, metri
     const aborted = !reply.raw.writableFinished;
     const sample: RequestSample = {
       method: request.method,
-      route: request.routeOptions.url ?? UNMATCHED_ROUTE,
+      route: request.routeLabel ?? request.routeOptions.url ?? UNMATCHED_ROUTE,
       status: aborted && !reply.raw.headersSent ? CLIENT_CLOSED : reply.statusCode,
       ...transferred(socket),
       durationMs: Math.round((performance.now() - start) * 1000) / 1000,

@@ -83,7 +83,7 @@ describe('s3gate usage', () => {
   it('serve starts on the given flags, serves, and exits 0 on SIGTERM', async () => {
     const dir = await tempDir('cli-serve');
     const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', join(dir, 'data')], {
-      env: cleanEnv({}),
+      env: cleanEnv({ S3GATE_S3API_PORT: '0' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

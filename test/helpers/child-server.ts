@@ -44,7 +44,7 @@ export function spawnServer(env: Record<string, string>, opts: { cwd?: string; a
   // with the V8 flag of `npm start` and deploy/ (README, "Memory"), so memory is measured as run
   const proc = spawn(process.execPath, ['--max-semi-space-size=2', MAIN, ...(opts.args ?? [])], {
     cwd: opts.cwd,
-    env: cleanEnv({ S3GATE_PORT: '0', ...env }),
+    env: cleanEnv({ S3GATE_PORT: '0', S3GATE_S3API_PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

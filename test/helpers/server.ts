@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { buildS3App } from '../../src/s3-app.js';
 import { buildCore, type Core } from '../../src/core/core.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
@@ -31,6 +32,30 @@ export async function startServer(
   const config = loadConfig({ flags: { port: 0, ...settings } as ConfigInput as Record<string, unknown> });
   const core = buildCore({ config, store, logger });
   const app = await buildApp(core);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  core.start();
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    core,
+    store,
+    close: async () => {
+      await app.close();
+      await core.stop();
+    },
+  };
+}
+
+/** The S3-compatible listener alone, built from its own core over `store`, on a loopback port. */
+export async function startS3Server(
+  store: ObjectStore,
+  settings: Record<string, unknown> = {},
+  logger: Logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
+): Promise<TestServer> {
+  const config = loadConfig({ flags: { port: 0, ...settings } as ConfigInput as Record<string, unknown> });
+  const core = buildCore({ config, store, logger });
+  const app = await buildS3App(core);
   await app.listen({ host: '127.0.0.1', port: 0 });
   core.start();
   const { port } = app.server.address() as AddressInfo;

@@ -42,7 +42,7 @@ describe('the service process', () => {
     const cwd = await tempDir('pretty');
     const proc = spawn(process.execPath, [MAIN], {
       cwd,
-      env: cleanEnv({ S3GATE_PORT: '0', S3GATE_LOG_FORMAT: 'pretty' }),
+      env: cleanEnv({ S3GATE_PORT: '0', S3GATE_S3API_PORT: '0', S3GATE_LOG_FORMAT: 'pretty' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

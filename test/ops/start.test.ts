@@ -61,7 +61,7 @@ describe('start-up log', () => {
       await stop(debug);
     }
     // pretty lines carry no "address" field for spawnServer to find: read the output directly
-    const proc = spawn(process.execPath, [MAIN], { env: cleanEnv({ S3GATE_PORT: '0', S3GATE_DATA_DIR: join(dir, 'b'), S3GATE_LOG_FORMAT: 'pretty' }) });
+    const proc = spawn(process.execPath, [MAIN], { env: cleanEnv({ S3GATE_PORT: '0', S3GATE_S3API_PORT: '0', S3GATE_DATA_DIR: join(dir, 'b'), S3GATE_LOG_FORMAT: 'pretty' }) });
     let out = '';
     proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     try {

@@ -18,17 +18,25 @@ export interface ReadContext {
   download: string | undefined;
   range: string | undefined;
   conditions: ConditionalHeaders;
+  /** One part of a multipart object instead of a range (S3's partNumber). */
+  partNumber?: number | undefined;
+  /** Headers a face adds from the object's metadata (S3: its parts count, its checksums when `whole`). */
+  extraHeaders?: ((meta: ObjectMeta, whole: boolean) => Record<string, string>) | undefined;
+  /** Values that replace the stored headers in this answer (S3's response-* query parameters). */
+  overrides?: Record<string, string> | undefined;
 }
 
 export function readContext(key: string, download: string | undefined, headers: ConditionalHeaders & { range?: string | undefined }): ReadContext {
   return { key, download, range: headers.range, conditions: headers };
 }
 
-function objectHeaders(meta: ObjectMeta, ctx: ReadContext): Record<string, string | number> {
+function objectHeaders(meta: ObjectMeta, ctx: ReadContext, whole: boolean): Record<string, string | number> {
   const headers = storedObjectHeaders(meta);
   headers['accept-ranges'] = 'bytes';
   Object.assign(headers, metadataHeaders(meta.metadata));
   if (ctx.download !== undefined) headers['content-disposition'] = attachment(downloadName(ctx.key, ctx.download));
+  if (ctx.extraHeaders) Object.assign(headers, ctx.extraHeaders(meta, whole));
+  if (ctx.overrides) Object.assign(headers, ctx.overrides);
   return headers;
 }
 
@@ -70,7 +78,8 @@ function unsatisfiable(reply: FastifyReply, meta: ObjectMeta, ctx: ReadContext):
 }
 
 /** The Range header, with the If-Range condition the store must check; no range when it can never apply. */
-function requestedRange(ctx: ReadContext): { range?: ByteRange; rangeIf?: RangeCondition } {
+function requestedRange(ctx: ReadContext): { range?: ByteRange; rangeIf?: RangeCondition; partNumber?: number } {
+  if (ctx.partNumber !== undefined) return { partNumber: ctx.partNumber };
   const range = parseRange(ctx.range);
   const rangeIf = ifRangeCondition(ctx.conditions);
   if (range === undefined || rangeIf === 'never') return {};
@@ -114,17 +123,17 @@ export async function sendObject(store: ObjectStore, where: Where, reply: Fastif
     body.destroy();
     return answered;
   }
-  return answerWith(reply, objectHeaders(meta, ctx), meta.size, range).send(fetched.bytes ?? body);
+  return answerWith(reply, objectHeaders(meta, ctx, range === undefined), meta.size, range).send(fetched.bytes ?? body);
 }
 
 /** Answers a HEAD of the object at `where`: the headers a GET would have, without opening the body. */
 export async function sendObjectHead(store: ObjectStore, where: Where, reply: FastifyReply, ctx: ReadContext): Promise<FastifyReply> {
-  const meta = await store.headObject({ bucket: where.bucket, key: where.key, signal: where.signal });
+  const meta = await store.headObject({ bucket: where.bucket, key: where.key, signal: where.signal, partNumber: ctx.partNumber });
   const answered = preconditionAnswer(reply, meta, ctx);
   if (answered) return answered;
   const { range, rangeIf } = requestedRange(ctx);
   const applies = range !== undefined && rangeStillApplies(meta, rangeIf);
   const span = applies ? rangeSpan(meta.size, range) : undefined;
   if (applies && span === undefined) return unsatisfiable(reply, meta, ctx);
-  return answerWith(reply, objectHeaders(meta, ctx), meta.size, span).send();
+  return answerWith(reply, objectHeaders(meta, ctx, span === undefined && ctx.partNumber === undefined), meta.size, span).send();
 }

@@ -1,0 +1,63 @@
+/** Picks the operation a request asks for (operation.ts says how S3 tells them apart). */
+import { ServiceError } from '../../../errors/codes.js';
+import type { S3Method, S3Operation } from './operation.js';
+
+export type S3Target = S3Operation['target'];
+
+/**
+ * Subresources of S3 that s3gate does not offer: asked for, they get a clear 501, never the plain
+ * operation's answer (a GET of `?policy` must not list the bucket).
+ */
+const UNOFFERED_SUBRESOURCES = [
+  'accelerate',
+  'analytics',
+  'encryption',
+  'intelligent-tiering',
+  'inventory',
+  'legal-hold',
+  'lifecycle',
+  'logging',
+  'metrics',
+  'notification',
+  'object-lock',
+  'ownershipControls',
+  'policy',
+  'policyStatus',
+  'publicAccessBlock',
+  'replication',
+  'requestPayment',
+  'restore',
+  'retention',
+  'select',
+  'torrent',
+  'website',
+] as const;
+
+interface Asked {
+  method: string;
+  target: S3Target;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+function matches(op: S3Operation, asked: Asked): boolean {
+  if (op.method !== asked.method || op.target !== asked.target) return false;
+  if (op.query !== undefined) {
+    const value = asked.query.get(op.query);
+    if (value === null || (op.queryValue !== undefined && value !== op.queryValue)) return false;
+  }
+  return op.header === undefined || asked.headers[op.header] !== undefined;
+}
+
+const TARGET_WORDS: Record<S3Target, string> = { service: 'the service', bucket: 'a bucket', object: 'an object' };
+
+export function chooseOperation(operations: readonly S3Operation[], asked: Asked): S3Operation {
+  const unoffered = UNOFFERED_SUBRESOURCES.find((name) => asked.query.has(name));
+  if (unoffered) throw new ServiceError('NotImplemented', `s3gate does not implement the ${unoffered} subresource.`);
+  const method = asked.method === 'HEAD' ? 'HEAD' : (asked.method as S3Method);
+  const found = operations.find((op) => matches(op, { ...asked, method }));
+  if (found) return found;
+  const named = [...asked.query.keys()].filter((name) => !name.startsWith('x-'));
+  const what = named.length > 0 ? ` with ?${named.join('&')}` : '';
+  throw new ServiceError('MethodNotAllowed', `The method ${asked.method} on ${TARGET_WORDS[asked.target]}${what} is not allowed or not implemented.`);
+}

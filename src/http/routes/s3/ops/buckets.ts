@@ -1,0 +1,106 @@
+/** The service and its buckets: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, GetBucketVersioning. */
+import { assertAllowed } from '../../../../auth/authorize.js';
+import { ServiceError } from '../../../../errors/codes.js';
+import type { BucketCall } from '../context.js';
+import type { S3Operation } from '../operation.js';
+import { childrenOf, parseXml, readSmallBody, sendXml, textOf } from '../xml.js';
+import { isoDate, owner } from './common.js';
+
+/** CreateBucket's optional body names a region: it must be the listener's (or empty, the default one). */
+async function checkLocation(call: BucketCall): Promise<void> {
+  const text = await readSmallBody(call.request);
+  if (text.trim() === '') return;
+  const location = textOf(parseXml(text, 'CreateBucketConfiguration')['LocationConstraint']) ?? '';
+  if (location !== '' && location !== call.options.region) {
+    throw new ServiceError('InvalidLocationConstraint', `This service's region is ${call.options.region}; the bucket cannot be made in ${location}.`);
+  }
+}
+
+export const BUCKET_OPERATIONS: readonly S3Operation[] = [
+  {
+    name: 'ListBuckets',
+    method: 'GET',
+    target: 'service',
+    async handle(call) {
+      assertAllowed(call.request, 'list');
+      const buckets = await call.store.listBuckets({ signal: call.signal });
+      const listed = buckets.map((b) => ({ Name: b.name, CreationDate: isoDate(b.creationDate) }));
+      return sendXml(call.reply, 'ListAllMyBucketsResult', { Owner: owner(call), Buckets: listed.length > 0 ? { Bucket: listed } : '' });
+    },
+  },
+  {
+    name: 'GetBucketLocation',
+    method: 'GET',
+    target: 'bucket',
+    query: 'location',
+    async handle(call) {
+      assertAllowed(call.request, 'list', call.bucket);
+      await call.store.headBucket({ bucket: call.bucket, signal: call.signal });
+      // us-east-1 is answered as an empty constraint, as S3 does
+      return sendXml(call.reply, 'LocationConstraint', { '#text': call.options.region === 'us-east-1' ? '' : call.options.region });
+    },
+  },
+  {
+    name: 'GetBucketVersioning',
+    method: 'GET',
+    target: 'bucket',
+    query: 'versioning',
+    async handle(call) {
+      assertAllowed(call.request, 'list', call.bucket);
+      await call.store.headBucket({ bucket: call.bucket, signal: call.signal });
+      return sendXml(call.reply, 'VersioningConfiguration', {}); // never enabled: no Status
+    },
+  },
+  {
+    name: 'PutBucketVersioning',
+    method: 'PUT',
+    target: 'bucket',
+    query: 'versioning',
+    async handle(call) {
+      assertAllowed(call.request, 'admin', call.bucket);
+      const status = textOf(childrenOf(parseXml(await readSmallBody(call.request), 'VersioningConfiguration'))['Status']);
+      if (status === 'Enabled') throw new ServiceError('NotImplemented', 's3gate does not keep object versions.');
+      await call.store.headBucket({ bucket: call.bucket, signal: call.signal });
+      return call.reply.send(); // Suspended: what it is already
+    },
+  },
+  {
+    name: 'CreateBucket',
+    method: 'PUT',
+    target: 'bucket',
+    async handle(call) {
+      assertAllowed(call.request, 'admin', call.bucket);
+      await checkLocation(call);
+      try {
+        await call.store.createBucket({ bucket: call.bucket, signal: call.signal });
+      } catch (err) {
+        // every key acts for the one owner: the bucket is the caller's own
+        if (err instanceof ServiceError && err.code === 'BucketAlreadyExists') {
+          throw new ServiceError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.');
+        }
+        throw err;
+      }
+      return call.reply.header('location', `/${call.bucket}`).send();
+    },
+  },
+  {
+    name: 'HeadBucket',
+    method: 'HEAD',
+    target: 'bucket',
+    async handle(call) {
+      assertAllowed(call.request, 'list', call.bucket);
+      await call.store.headBucket({ bucket: call.bucket, signal: call.signal });
+      return call.reply.header('x-amz-bucket-region', call.options.region).send();
+    },
+  },
+  {
+    name: 'DeleteBucket',
+    method: 'DELETE',
+    target: 'bucket',
+    async handle(call) {
+      assertAllowed(call.request, 'admin', call.bucket);
+      await call.store.deleteBucket({ bucket: call.bucket, signal: call.signal });
+      return call.reply.code(204).send();
+    },
+  },
+];

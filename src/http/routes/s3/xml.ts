@@ -1,0 +1,85 @@
+/**
+ * S3's XML, read and written with fast-xml-parser. Values stay strings (a key "0001" or "1e3" is a key,
+ * not a number); answers carry the S3 namespace; request documents are bounded before they are parsed.
+ */
+import type { FastifyRequest } from 'fastify';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { ServiceError } from '../../../errors/codes.js';
+
+export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', suppressEmptyNode: false, processEntities: true });
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  processEntities: true,
+  // repeated elements are arrays only where S3 repeats them; the readers ask with listOf()
+});
+
+/** An XML value: text, an element of named children, or a list of either. */
+export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] | undefined };
+
+/** The answer document `<root xmlns=...>children</root>`, with its declaration (S3's error document has no namespace). */
+export function xmlDocument(root: string, children: Record<string, unknown>, namespaced = true): string {
+  const element = namespaced ? { '@xmlns': S3_NAMESPACE, ...children } : children;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: element })}`;
+}
+
+/** Sends `<root>` as the answer (200 unless the reply says otherwise). */
+export function sendXml(reply: { type(t: string): { send(body: string): unknown } }, root: string, children: Record<string, unknown>): unknown {
+  return reply.type('application/xml').send(xmlDocument(root, children));
+}
+
+/** Request documents are small (a 1,000-key delete is ~1.1 MB at most): larger ones are refused unread. */
+export const MAX_XML_BODY = 2 * 1024 * 1024;
+
+/** Reads the request body (at most MAX_XML_BODY bytes) as text. */
+export async function readSmallBody(request: FastifyRequest, limit = MAX_XML_BODY): Promise<string> {
+  const source = (request.body as AsyncIterable<Buffer> | undefined) ?? request.raw;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of source) {
+    length += chunk.length;
+    if (length > limit) throw new ServiceError('MalformedXML', `The XML document is larger than ${limit} bytes.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The document's root element, by name; MalformedXML when the text is not XML or the root is another. */
+export function parseXml(text: string, root: string): Record<string, XmlNode | XmlNode[] | undefined> {
+  let parsed: unknown;
+  try {
+    parsed = parser.parse(text, true);
+  } catch {
+    throw new ServiceError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
+  }
+  const element = (parsed as Record<string, unknown> | undefined)?.[root];
+  if (element === undefined) throw new ServiceError('MalformedXML', `The XML document must have the root element <${root}>.`);
+  return typeof element === 'object' && element !== null ? (element as Record<string, XmlNode>) : {};
+}
+
+/** The children of one name as a list, however many there were. */
+export function listOf(value: XmlNode | XmlNode[] | undefined): XmlNode[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** A child's text ('' for an empty element), or undefined when absent. */
+export function textOf(node: XmlNode | XmlNode[] | undefined): string | undefined {
+  if (node === undefined) return undefined;
+  if (typeof node === 'string') return node;
+  if (Array.isArray(node)) return textOf(node[0]);
+  return '';
+}
+
+/** A child element's children, or an empty record. */
+export function childrenOf(node: XmlNode | XmlNode[] | undefined): Record<string, XmlNode | XmlNode[] | undefined> {
+  const one = Array.isArray(node) ? node[0] : node;
+  return typeof one === 'object' && one !== null ? one : {};
+}
