@@ -1,6 +1,6 @@
 /** Picks the operation a request asks for (operation.ts says how S3 tells them apart). */
 import { ServiceError } from '../../../errors/codes.js';
-import type { S3Method, S3Operation } from './operation.js';
+import type { S3Operation } from './operation.js';
 
 export type S3Target = S3Operation['target'];
 
@@ -51,11 +51,18 @@ function matches(op: S3Operation, asked: Asked): boolean {
 
 const TARGET_WORDS: Record<S3Target, string> = { service: 'the service', bucket: 'a bucket', object: 'an object' };
 
+const isSpecific = (op: S3Operation) => op.query !== undefined || op.header !== undefined;
+
+/** The operations in the order they are tried: those with a query or header condition before the plain ones. */
+export function dispatchOrder(operations: readonly S3Operation[]): readonly S3Operation[] {
+  return [...operations.filter(isSpecific), ...operations.filter((op) => !isSpecific(op))];
+}
+
+/** `operations` in dispatch order (dispatchOrder). */
 export function chooseOperation(operations: readonly S3Operation[], asked: Asked): S3Operation {
   const unoffered = UNOFFERED_SUBRESOURCES.find((name) => asked.query.has(name));
   if (unoffered) throw new ServiceError('NotImplemented', `s3gate does not implement the ${unoffered} subresource.`);
-  const method = asked.method === 'HEAD' ? 'HEAD' : (asked.method as S3Method);
-  const found = operations.find((op) => matches(op, { ...asked, method }));
+  const found = operations.find((op) => matches(op, asked));
   if (found) return found;
   const named = [...asked.query.keys()].filter((name) => !name.startsWith('x-'));
   const what = named.length > 0 ? ` with ?${named.join('&')}` : '';
