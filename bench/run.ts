@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { tempDir } from '../test/helpers/server.js';
 import { benchLargeTransfer } from './large-transfer.js';
 import { benchListing } from './listing.js';
+import { benchS3Large, benchS3Listing, benchS3Small } from './s3-face.js';
 import { benchS3Store } from './s3-store.js';
 import { benchSmallObjects } from './small-objects.js';
 
@@ -67,6 +68,23 @@ try {
     compare(`list a 1,000-key page, ${fmt(l.keys)} keys`, l.pageMs, first.pageMs, 'ms', `the page at ${fmt(first.keys)} keys`, { atMost: 3 }, 2);
     rows.push([`  same, 1,000 folders with delimiter`, `${fmt(l.folderPageMs, 2)} ms`, `bare index scan ${fmt(l.ceilingMs, 2)} ms`, '', '', '']);
   }
+
+  const face = await benchS3Small(dir, durationMs);
+  compare('S3 API 4 KiB PUT, SigV4', face.s3.put.opsPerSec, face.v1.put.opsPerSec, 'ops/s', 'v1 with a bearer token', { atLeast: 0.8 });
+  compare('S3 API 4 KiB GET, SigV4', face.s3.get.opsPerSec, face.v1.get.opsPerSec, 'ops/s', 'v1 with a bearer token', { atLeast: 0.8 });
+  compare('S3 API 4 KiB PUT vs s3rver', face.s3.put.opsPerSec, face.s3rver.put.opsPerSec, 'ops/s', 's3rver 3.7, same client', { atLeast: 4 });
+  compare('S3 API 4 KiB GET vs s3rver', face.s3.get.opsPerSec, face.s3rver.get.opsPerSec, 'ops/s', 's3rver 3.7, same client', { atLeast: 4 });
+  if ('skipped' in face.rgw) rows.push(['S3 API 4 KiB vs Ceph RGW', 'skipped', face.rgw.skipped, '', '≥ 3×', '?']);
+  else {
+    compare('S3 API 4 KiB PUT vs Ceph RGW', face.s3.put.opsPerSec, face.rgw.put.opsPerSec, 'ops/s', 'Ceph RGW 16, same client', { atLeast: 3 });
+    compare('S3 API 4 KiB GET vs Ceph RGW', face.s3.get.opsPerSec, face.rgw.get.opsPerSec, 'ops/s', 'Ceph RGW 16, same client', { atLeast: 3 });
+  }
+  const faceLarge = await benchS3Large(dir, largeBytes);
+  compare(`S3 API ${gib} PUT, signed chunks`, faceLarge.s3.put / 1e6, faceLarge.v1.put / 1e6, 'MB/s', `v1 ${gib} PUT`, { atLeast: 0.7 });
+  const rssGrowth = (faceLarge.s3.peakRss - faceLarge.v1.peakRss) / 1e6;
+  rows.push([`  peak RSS of that PUT`, `${fmt(faceLarge.s3.peakRss / 1e6)} MB`, `v1's ${fmt(faceLarge.v1.peakRss / 1e6)} MB`, '', '≤ v1 + 16 MB', rssGrowth <= 16 ? 'yes' : 'NO']);
+  const faceListing = await benchS3Listing(dir);
+  compare('S3 API ListObjectsV2, 1,000 keys', faceListing.s3PageMs, faceListing.v1PageMs, 'ms', 'v1 listing page', { atMost: 1.5 }, 2);
 
   const s3 = await benchS3Store();
   if ('skipped' in s3) rows.push(['s3 store, 64 MiB', 'skipped', s3.skipped, '', '≥ 0.8×', '?']);

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface Child {
   origin: string;
+  /** s3gate's S3-compatible listener, for s3gate itself. */
+  s3Origin?: string | undefined;
   proc: ChildProcess;
   stop(): Promise<void>;
 }
@@ -45,9 +47,10 @@ export async function freePort(): Promise<number> {
  */
 export async function startS3gate(env: Record<string, string>): Promise<Child> {
   const port = await freePort();
+  const s3Port = await freePort();
   const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
   const proc = spawn(process.execPath, [SERVICE_NODE_FLAG, main], {
-    env: { PATH: process.env['PATH'], S3GATE_PORT: String(port), S3GATE_LOG_LEVEL: 'warn', S3GATE_RATE_LIMIT_PER_ADDRESS: '0', ...env },
+    env: { PATH: process.env['PATH'], S3GATE_PORT: String(port), S3GATE_S3API_PORT: String(s3Port), S3GATE_LOG_LEVEL: 'warn', S3GATE_RATE_LIMIT_PER_ADDRESS: '0', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const origin = `http://127.0.0.1:${port}`;
@@ -60,6 +63,7 @@ export async function startS3gate(env: Record<string, string>): Promise<Child> {
   }
   return {
     origin,
+    s3Origin: `http://127.0.0.1:${s3Port}`,
     proc,
     stop: async () => {
       proc.kill('SIGTERM');

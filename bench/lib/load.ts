@@ -10,7 +10,8 @@ export interface LoadSpec {
   /** Path of the i-th request (workers share one counter). */
   path: (i: number) => string;
   body?: Buffer | undefined;
-  headers?: Record<string, string> | undefined;
+  /** The same for every request, or made per request (a signature). */
+  headers?: Record<string, string> | ((i: number) => Record<string, string>) | undefined;
   concurrency: number;
   durationMs: number;
 }
@@ -35,7 +36,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     while (performance.now() < deadline) {
       const i = next++;
       try {
-        const res = await pool.request({ method: spec.method, path: spec.path(i), body: spec.body, headers: spec.headers });
+        const headers = typeof spec.headers === 'function' ? spec.headers(i) : spec.headers;
+        const res = await pool.request({ method: spec.method, path: spec.path(i), body: spec.body, headers });
         await res.body.dump();
         if (res.statusCode >= 300) {
           errors++;
