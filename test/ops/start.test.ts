@@ -72,7 +72,7 @@ describe('start-up log', () => {
       proc.kill('SIGTERM');
     }
     const start = out.split('\n').findIndex((line) => line.includes('s3gate listening'));
-    assert.match(out.split('\n')[start] ?? '', /INFO: s3gate listening on http:\/\/127\.0\.0\.1:\d+; fs store in /);
+    assert.match(out.split('\n')[start] ?? '', /INFO: s3gate listening on http:\/\/127\.0\.0\.1:\d+; S3 API on http:\/\/127\.0\.0\.1:\d+ \(no access keys: any signature, or none, is accepted\); fs store in /);
     assert.match(out.split('\n')[start + 1] ?? '', /^\[.*INFO: share-link sweep/, `nothing printed under the start line:\n${out}`);
   });
 });
