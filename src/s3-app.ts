@@ -10,6 +10,7 @@ import { sigv4Scheme } from './auth/sigv4/scheme.js';
 import type { Core } from './core/core.js';
 import { FaceShapes } from './http/face-shapes.js';
 import { nodeServerOptions, registerHardening } from './http/hardening/index.js';
+import { applyBucketCors } from './http/routes/s3/cors.js';
 import { S3_FACE, s3Routes, sendXmlError } from './http/routes/s3/index.js';
 import { registerMetricsCounting, watchRequest } from './metrics/index.js';
 
@@ -36,10 +37,12 @@ export async function buildS3App(core: Core): Promise<FastifyInstance> {
     reply.header('server', 's3gate');
     done();
   });
-  await registerHardening(app, config, faces);
+  // each bucket's CORS rules apply here, as on S3, instead of the main listener's global origins
+  await registerHardening(app, { ...config, cors: { ...config.cors, origins: [] } }, faces);
   installAuth(app, core.keys, [sigv4Scheme()]);
   const { maxObjectSize } = config;
   const { region, domain } = config.s3api;
-  await app.register(s3Routes, { store: core.store, maxObjectSize, region, domain });
+  const store = applyBucketCors(app, core.store, domain);
+  await app.register(s3Routes, { store, maxObjectSize, region, domain });
   return app;
 }

@@ -33,6 +33,8 @@ export const ERROR_STATUS = {
   /** No valid access key on a request that needs one (answered with WWW-Authenticate: Bearer). */
   Unauthorized: 401,
   AccessDenied: 403,
+  /** A CORS preflight (or its request) that no rule of the bucket allows. */
+  AccessForbidden: 403,
   /** A SigV4 signature made with an access key id the service does not know. */
   InvalidAccessKeyId: 403,
   SignatureDoesNotMatch: 403,

@@ -11,3 +11,11 @@ export function noSuchBucket(bucket: string, options?: { cause?: unknown }): Ser
 export function noSuchKey(bucket: string, key: string, options?: { cause?: unknown }): ServiceError {
   return new ServiceError('NoSuchKey', `The key "${key}" does not exist in the bucket "${bucket}".`, options);
 }
+
+export function noCorsConfiguration(bucket: string, options?: { cause?: unknown }): ServiceError {
+  return new ServiceError('NoSuchCORSConfiguration', `The bucket "${bucket}" has no CORS configuration.`, options);
+}
+
+export function noTagSet(bucket: string, options?: { cause?: unknown }): ServiceError {
+  return new ServiceError('NoSuchTagSet', `The bucket "${bucket}" has no tags.`, options);
+}

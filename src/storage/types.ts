@@ -175,6 +175,39 @@ export interface TaggingOptions extends ObjectOptions {
   tags: Tags;
 }
 
+// ---- bucket settings: CORS rules and tags ----
+
+/** The methods a CORS rule may allow: those S3 serves. */
+export const CORS_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'] as const;
+export type CorsMethod = (typeof CORS_METHODS)[number];
+
+/**
+ * One of a bucket's CORS rules, as S3 has them. Origins and allowed headers may hold one `*` wildcard
+ * (`https://*.example.com`, `x-amz-*`, `*`). The lists are sets: a store may give them back in another order
+ * (Ceph RGW sorts them); the rules keep theirs, since the first that matches a request decides.
+ */
+export interface CorsRule {
+  id?: string | undefined;
+  allowedOrigins: string[];
+  allowedMethods: CorsMethod[];
+  /** Headers a preflight may ask to send. */
+  allowedHeaders: string[];
+  /** Response headers a page may read. */
+  exposeHeaders: string[];
+  /** How long a browser may keep a preflight's answer. */
+  maxAgeSeconds?: number | undefined;
+}
+
+export interface BucketCorsOptions extends BucketOptions {
+  /** 1 to 100 rules, replacing the bucket's. */
+  rules: CorsRule[];
+}
+
+export interface BucketTaggingOptions extends BucketOptions {
+  /** At most 50, replacing the bucket's; none removes them. */
+  tags: Tags;
+}
+
 // ---- multipart uploads ----
 
 export const MAX_PARTS = 10_000;
@@ -301,7 +334,7 @@ export interface ObjectStore {
   createBucket(opts: BucketOptions): Promise<void>;
   /** Throws NoSuchBucket when absent. */
   headBucket(opts: BucketOptions): Promise<BucketInfo>;
-  /** Throws NoSuchBucket or BucketNotEmpty. */
+  /** Throws NoSuchBucket or BucketNotEmpty. Its settings (CORS rules, tags) go with it. */
   deleteBucket(opts: BucketOptions): Promise<void>;
 
   /** Stores the whole body or nothing; the new object replaces any old one atomically. */
@@ -319,6 +352,19 @@ export interface ObjectStore {
   /** Replaces all of the object's tags. */
   putObjectTagging(opts: TaggingOptions): Promise<void>;
   deleteObjectTagging(opts: ObjectOptions): Promise<void>;
+
+  /** The bucket's CORS rules, in order. Throws NoSuchCORSConfiguration when it has none, NoSuchBucket. */
+  getBucketCors(opts: BucketOptions): Promise<CorsRule[]>;
+  /** Replaces the bucket's CORS rules. */
+  putBucketCors(opts: BucketCorsOptions): Promise<void>;
+  /** Removes them; nothing to remove is no error. Throws NoSuchBucket. */
+  deleteBucketCors(opts: BucketOptions): Promise<void>;
+  /** Throws NoSuchTagSet when the bucket has no tags, NoSuchBucket. */
+  getBucketTagging(opts: BucketOptions): Promise<Tags>;
+  /** Replaces the bucket's tags; no tags is deleteBucketTagging. */
+  putBucketTagging(opts: BucketTaggingOptions): Promise<void>;
+  /** Removes them; nothing to remove is no error. Throws NoSuchBucket. */
+  deleteBucketTagging(opts: BucketOptions): Promise<void>;
 
   createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string }>;
   /** Durable when it answers; a part uploaded again under the same number replaces the earlier one. Throws NoSuchUpload. */
@@ -357,6 +403,12 @@ export const STORE_OPERATIONS = [
   'getObjectTagging',
   'putObjectTagging',
   'deleteObjectTagging',
+  'getBucketCors',
+  'putBucketCors',
+  'deleteBucketCors',
+  'getBucketTagging',
+  'putBucketTagging',
+  'deleteBucketTagging',
   'createMultipartUpload',
   'uploadPart',
   'uploadPartCopy',

@@ -9,6 +9,7 @@ import { after, before, describe, it } from '../helpers/suites.js';
 import { noSuchBucket, noSuchKey } from '../../src/errors/not-found.js';
 import type { ObjectStore } from '../../src/storage/types.js';
 import { failingStream, md5Hex, randomStream, readAll, sha256Hex } from '../helpers/streams.js';
+import { bucketSettingsSection } from './bucket-settings.js';
 import { checksumSection } from './checksums.js';
 import { copySection } from './copy.js';
 import { multipartSection } from './multipart.js';
@@ -460,6 +461,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
       checksumSection(context);
       taggingSection(context);
       copySection(context);
+      bucketSettingsSection(context);
     });
 
     it('answers a ping', async () => {

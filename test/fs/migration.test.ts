@@ -1,4 +1,7 @@
-/** fs store: data dirs written by schema versions 1 (every object in a blob file) and 2 (inline objects) open and migrate. */
+/**
+ * fs store: data dirs written by schema versions 1 (every object in a blob file), 2 (inline objects) and 3
+ * (multipart, no bucket settings) open and migrate.
+ */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -6,6 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { SCHEMA_VERSION } from '../../src/storage/fs/db.js';
 import { openFsStore } from '../../src/storage/fs/index.js';
 import { readAll } from '../helpers/streams.js';
 import { tempDir } from '../helpers/server.js';
@@ -42,7 +46,46 @@ async function reopened(dir: string, data: Buffer) {
 }
 
 describe('fs store schema migration', () => {
-  it('opens a version 2 data dir in place as version 3: inline objects kept, tags and uploads work', async () => {
+  it('opens a version 3 data dir in place as version 4: objects and uploads kept, bucket settings work', async () => {
+    const dir = await tempDir('migrate-v3');
+    const data = Buffer.from('written under version 3');
+    const before = await openFsStore({ dataDir: dir, durable: false });
+    await before.createBucket({ bucket: 'old' });
+    await before.putObject({ bucket: 'old', key: 'kept', body: Readable.from([data]), tags: { t: 'v' } });
+    const { uploadId } = await before.createMultipartUpload({ bucket: 'old', key: 'pending' });
+    await before.close();
+    // version 3 is version 4 without the buckets' settings columns
+    const db = new Database(join(dir, 'meta.sqlite'));
+    db.exec('ALTER TABLE buckets DROP COLUMN cors; ALTER TABLE buckets DROP COLUMN tags; PRAGMA user_version = 3;');
+    db.close();
+
+    const { store } = await reopened(dir, data);
+    try {
+      assert.deepEqual(await store.getObjectTagging({ bucket: 'old', key: 'kept' }), { t: 'v' });
+      assert.deepEqual((await store.listMultipartUploads({ bucket: 'old' })).uploads.map((u) => u.uploadId), [uploadId]);
+      await assert.rejects(store.getBucketCors({ bucket: 'old' }), { code: 'NoSuchCORSConfiguration' });
+      await assert.rejects(store.getBucketTagging({ bucket: 'old' }), { code: 'NoSuchTagSet' });
+      const rules = [{ allowedOrigins: ['*'], allowedMethods: ['GET' as const], allowedHeaders: [], exposeHeaders: [] }];
+      await store.putBucketCors({ bucket: 'old', rules });
+      await store.putBucketTagging({ bucket: 'old', tags: { team: 'a' } });
+    } finally {
+      await store.close();
+    }
+    // durable across a restart, and the version is written
+    const again = await openFsStore({ dataDir: dir, durable: false });
+    try {
+      assert.deepEqual((await again.getBucketCors({ bucket: 'old' })).map((r) => r.allowedOrigins), [['*']]);
+      assert.deepEqual(await again.getBucketTagging({ bucket: 'old' }), { team: 'a' });
+    } finally {
+      await again.close();
+    }
+    const migrated = new Database(join(dir, 'meta.sqlite'), { readonly: true });
+    assert.equal(migrated.pragma('user_version', { simple: true }), 4);
+    migrated.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('opens a version 2 data dir in place as the current version: inline objects kept, tags, uploads and bucket settings work', async () => {
     const dir = await tempDir('migrate-v2');
     await writeFile(join(dir, 'format.json'), JSON.stringify({ format: 's3gate-fs', version: 1 }));
     const db = new Database(join(dir, 'meta.sqlite'));
@@ -69,11 +112,13 @@ describe('fs store schema migration', () => {
       const part = await store.uploadPart({ bucket: 'old', key: 'new', uploadId, partNumber: 1, body: Readable.from([Buffer.from('mp')]) });
       await store.completeMultipartUpload({ bucket: 'old', key: 'new', uploadId, parts: [{ partNumber: 1, etag: part.etag }] });
       assert.equal((await readAll((await store.getObject({ bucket: 'old', key: 'new' })).body)).toString(), 'mp');
+      await store.putBucketTagging({ bucket: 'old', tags: { from: 'v2' } });
+      assert.deepEqual(await store.getBucketTagging({ bucket: 'old' }), { from: 'v2' });
     } finally {
       await store.close();
     }
     const migrated = new Database(join(dir, 'meta.sqlite'), { readonly: true });
-    assert.equal(migrated.pragma('user_version', { simple: true }), 3);
+    assert.equal(migrated.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     migrated.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -105,6 +150,7 @@ describe('fs store schema migration', () => {
       await store.putObject({ bucket: 'old', key: 'small', body: Readable.from([Buffer.from('new')]) });
       assert.equal((await readAll((await store.getObject({ bucket: 'old', key: 'small' })).body)).toString(), 'new');
       assert.deepEqual((await store.listObjects({ bucket: 'old' })).objects.map((o) => o.key), ['empty', 'kept', 'small']);
+      await assert.rejects(store.getBucketCors({ bucket: 'old' }), { code: 'NoSuchCORSConfiguration' });
     } finally {
       await store.close();
       await rm(dir, { recursive: true, force: true });

@@ -7,9 +7,8 @@
  *   grouped commit then awaits syncWal() (an fdatasync off the event loop, wal-sync.ts) before answering.
  * - Object keys are stored as BLOBs of their UTF-8 bytes, so the primary key orders them in UTF-8 byte order
  *   (memcmp) and a prefix is a key range. Both tables are WITHOUT ROWID: a listing is one clustered range scan.
- * - Mutating methods (createBucket, deleteBucket, putObject, deleteObject, setTags, completeUpload, and those
- *   of UploadRows) run inside the grouped commit
- *   (commits.ts). They check first and write last, so when they throw a ServiceError they have changed nothing.
+ * - Mutating methods (createBucket, deleteBucket, setBucketSetting, putObject, deleteObject, setTags,
+ *   completeUpload, and those of UploadRows) run inside the grouped commit (commits.ts). They check first and write last, so when they throw a ServiceError they have changed nothing.
  */
 import Database from 'better-sqlite3';
 import { ServiceError } from '../../errors/codes.js';
@@ -24,6 +23,17 @@ export interface BucketRow {
   name: string;
   created_at: number;
 }
+
+/** A bucket's settings as stored: JSON, or null for none. */
+export interface BucketSettingsRow {
+  /** A JSON array of CORS rules (the contract's CorsRule). */
+  cors: string | null;
+  /** A JSON object of tags. */
+  tags: string | null;
+}
+
+/** The settings a bucket row holds, each a column of it. */
+export type BucketSetting = keyof BucketSettingsRow;
 
 /**
  * One object, as stored. Times are milliseconds since the epoch; metadata is a JSON object of strings.
@@ -76,6 +86,9 @@ function prepareAll(db: Database.Database) {
     buckets: db.prepare<[], BucketRow>('SELECT name, created_at FROM buckets ORDER BY name'),
     insertBucket: db.prepare<[string, number]>('INSERT INTO buckets (name, created_at) VALUES (?, ?)'),
     deleteBucket: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
+    bucketSettings: db.prepare<[string], BucketSettingsRow>('SELECT cors, tags FROM buckets WHERE name = ?'),
+    setCors: db.prepare<[string | null, string]>('UPDATE buckets SET cors = ? WHERE name = ?'),
+    setBucketTags: db.prepare<[string | null, string]>('UPDATE buckets SET tags = ? WHERE name = ?'),
     anyObject: db.prepare<[string], number>('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').pluck(),
     object: db.prepare<Key, ObjectRow>('SELECT * FROM objects WHERE bucket = ? AND key = ?'),
     objectWithData: db.prepare<Key, RowWithData>(
@@ -188,6 +201,17 @@ export class MetaDb {
     }
     this.sql.deleteBucket.run(name);
     return this.uploads.deleteAllIn(name);
+  }
+
+  /** A bucket's settings; undefined when there is no such bucket. */
+  getBucketSettings(name: string): BucketSettingsRow | undefined {
+    return this.sql.bucketSettings.get(name);
+  }
+
+  /** Replaces one setting of a bucket (null: none). */
+  setBucketSetting(name: string, setting: BucketSetting, value: string | null): void {
+    const statement = setting === 'cors' ? this.sql.setCors : this.sql.setBucketTags;
+    if (statement.run(value, name).changes === 0) throw noSuchBucket(name);
   }
 
   getObject(bucket: string, key: Buffer): ObjectRow | undefined {

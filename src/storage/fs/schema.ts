@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The objects table; a row's bytes are in one blob file, inline, or in the object_parts rows of a multipart object. */
 const OBJECTS_TABLE = (name: string) => `
@@ -73,6 +73,11 @@ CREATE TABLE upload_parts (
 ) WITHOUT ROWID;
 CREATE INDEX upload_parts_blob ON upload_parts (blob);`;
 
+/** New in version 4: a bucket's settings, in its own row, so that they go with it. */
+const BUCKET_SETTINGS = `
+ALTER TABLE buckets ADD COLUMN cors TEXT;
+ALTER TABLE buckets ADD COLUMN tags TEXT;`;
+
 const COMMON_COLUMNS = `bucket, key, blob, size, etag, last_modified, content_type, cache_control, content_disposition,
   content_encoding, metadata`;
 
@@ -90,7 +95,9 @@ const SET_VERSION = `PRAGMA user_version = ${SCHEMA_VERSION};`;
 const SCHEMA = `
 CREATE TABLE buckets (
   name TEXT NOT NULL PRIMARY KEY,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  cors TEXT,
+  tags TEXT
 ) WITHOUT ROWID;
 ${OBJECTS_TABLE('objects')}
 CREATE INDEX objects_blob ON objects (blob);
@@ -100,12 +107,13 @@ ${SET_VERSION}`;
 
 /**
  * Version 1 kept every object in a blob file (no inline_id, blob NOT NULL); version 2 added inline objects;
- * version 3 multipart objects (parts_count, object_parts), checksums, tags and uploads. The objects table is
- * rebuilt because its CHECK changed.
+ * version 3 multipart objects (parts_count, object_parts), checksums, tags and uploads (the objects table is
+ * rebuilt because its CHECK changed); version 4 buckets' CORS rules and tags.
  */
 const MIGRATIONS: Readonly<Record<number, string>> = {
-  1: `${REBUILD_OBJECTS('NULL')}\n${INLINE_TABLE}\n${MULTIPART_TABLES}\n${SET_VERSION}`,
-  2: `${REBUILD_OBJECTS('inline_id')}\n${MULTIPART_TABLES}\n${SET_VERSION}`,
+  1: `${REBUILD_OBJECTS('NULL')}\n${INLINE_TABLE}\n${MULTIPART_TABLES}\n${BUCKET_SETTINGS}\n${SET_VERSION}`,
+  2: `${REBUILD_OBJECTS('inline_id')}\n${MULTIPART_TABLES}\n${BUCKET_SETTINGS}\n${SET_VERSION}`,
+  3: `${BUCKET_SETTINGS}\n${SET_VERSION}`,
 };
 
 /** Creates the tables in a new database or migrates an older one; false for a version this build cannot read. */

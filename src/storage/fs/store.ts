@@ -45,8 +45,12 @@ import {
   type ListUploadsResult,
   type CompleteMultipartOptions,
   type UploadOptions,
+  type BucketCorsOptions,
+  type BucketTaggingOptions,
+  type CorsRule,
 } from '../types.js';
 import { IO_BUFFER, type BlobFiles } from './blobs.js';
+import { BucketSettings } from './bucket-settings.js';
 import type { CommitQueue } from './commits.js';
 import type { BucketRow, MetaDb, NewContent, ObjectRow, RowWithData } from './db.js';
 import { INLINE_MAX, readSmall } from './inline.js';
@@ -117,6 +121,7 @@ export class FsStore implements ObjectStore {
   private readonly stopRecovery: () => void;
   private readonly unlinks = new Set<Promise<void>>();
   private readonly multipart: Multipart;
+  private readonly settings: BucketSettings;
   private readonly expiryTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
 
@@ -138,6 +143,7 @@ export class FsStore implements ObjectStore {
       discardLater: (ids) => this.discardLater(ids),
     };
     this.multipart = new Multipart(internals, parts.uploadExpiryMs);
+    this.settings = new BucketSettings({ db: this.db, commits: this.commits, room: this.room, check: (opts) => this.check(opts) });
     if (parts.uploadExpiryMs > 0) {
       this.expiryTimer = setInterval(() => void this.expireUploads().catch(() => undefined), expiryInterval(parts.uploadExpiryMs));
       this.expiryTimer.unref();
@@ -359,6 +365,30 @@ export class FsStore implements ObjectStore {
     this.requireObject(opts.bucket, opts.key);
     const key = Buffer.from(opts.key, 'utf8');
     await this.commits.enqueue(() => this.db.setTags(opts.bucket, key, toColumn(tags)), tags ? 'write' : 'delete');
+  }
+
+  getBucketCors(opts: BucketOptions): Promise<CorsRule[]> {
+    return this.settings.getCors(opts);
+  }
+
+  putBucketCors(opts: BucketCorsOptions): Promise<void> {
+    return this.settings.putCors(opts);
+  }
+
+  deleteBucketCors(opts: BucketOptions): Promise<void> {
+    return this.settings.deleteCors(opts);
+  }
+
+  getBucketTagging(opts: BucketOptions): Promise<Tags> {
+    return this.settings.getTags(opts);
+  }
+
+  putBucketTagging(opts: BucketTaggingOptions): Promise<void> {
+    return this.settings.putTags(opts);
+  }
+
+  deleteBucketTagging(opts: BucketOptions): Promise<void> {
+    return this.settings.deleteTags(opts);
   }
 
   createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string }> {

@@ -10,7 +10,7 @@
  * - `backendVerdict` says what a failure shows of the backend, for the circuit (circuit.ts).
  */
 import { ServiceError, type ErrorCode } from '../../errors/codes.js';
-import { noSuchBucket as missingBucket, noSuchKey as missingKey } from '../../errors/not-found.js';
+import { noCorsConfiguration, noSuchBucket as missingBucket, noSuchKey as missingKey, noTagSet } from '../../errors/not-found.js';
 import type { Verdict } from './circuit.js';
 
 export interface ErrorContext {
@@ -80,6 +80,7 @@ const PASS_THROUGH: readonly ErrorCode[] = [
   'MethodNotAllowed',
   'InvalidDigest',
   'InvalidTag',
+  'MalformedXML',
   'InvalidPart',
   'InvalidPartOrder',
   'EntityTooSmall',
@@ -147,6 +148,10 @@ export function toStoreError(err: unknown, ctx: ErrorContext = {}): Error {
     case 'BucketAlreadyExists':
     case 'BucketAlreadyOwnedByYou':
       return fail('BucketAlreadyExists', `The bucket "${ctx.bucket ?? ''}" already exists.`);
+    case 'NoSuchCORSConfiguration':
+      return noCorsConfiguration(ctx.bucket ?? '', { cause: err });
+    case 'NoSuchTagSet':
+      return noTagSet(ctx.bucket ?? '', { cause: err });
     case 'NoSuchUpload':
       return fail('NoSuchUpload', `The upload does not exist for the ${describe(ctx)}: it was completed, aborted or never begun.`);
     case 'InvalidRange':

@@ -8,8 +8,9 @@
  * - S3 deletes are idempotent, so deleteObject asks HeadObject first to say whether the key existed.
  * - Listing asks for url-encoded keys so that control characters survive XML, and decodes them here.
  * - headBucket takes the creation date from ListBuckets (HeadBucket does not carry it).
- * - Multipart uploads (multipart.ts), copies (copy.ts) and tags (tagging.ts) use the backend's own APIs, each
- *   call through the same circuit and time limits (the Backend handed to them runs `#run`).
+ * - Multipart uploads (multipart.ts), copies (copy.ts), tags (tagging.ts) and buckets' CORS rules and tags
+ *   (bucket-settings.ts) use the backend's own APIs, each call through the same circuit and time limits (the
+ *   Backend handed to them runs `#run`).
  * - capabilities.checksums is the `checksums` setting: what the backend verifies and keeps.
  */
 import type { Readable } from 'node:stream';
@@ -52,6 +53,9 @@ import type {
   ListUploadsResult,
   CompleteMultipartOptions,
   UploadOptions,
+  BucketCorsOptions,
+  BucketTaggingOptions,
+  CorsRule,
 } from '../types.js';
 import { clampRange } from '../ranges.js';
 import { DEFAULT_CONTENT_TYPE, MAX_LIST_KEYS } from '../types.js';
@@ -74,6 +78,7 @@ import { abortUpload, createUpload, finishUpload, listParts, listUploads, upload
 import { checkPartServed } from './part-reads.js';
 import { checkSourceConditions } from './source-conditions.js';
 import { deleteTags, getTags, putTags } from './tagging.js';
+import { deleteBucketTags, deleteCors, getBucketTags, getCors, putBucketTags, putCors } from './bucket-settings.js';
 import { S3_CIRCUIT, type S3StoreOptions } from './options.js';
 import { assertWholeChecksums, uploadObject } from './upload.js';
 import { checkPutPreconditions, hasPreconditions } from '../preconditions.js';
@@ -330,6 +335,24 @@ export class S3Store implements ObjectStore {
   }
   deleteObjectTagging(opts: ObjectOptions): Promise<void> {
     return deleteTags(this.#backend, opts);
+  }
+  getBucketCors(opts: BucketOptions): Promise<CorsRule[]> {
+    return getCors(this.#backend, opts);
+  }
+  putBucketCors(opts: BucketCorsOptions): Promise<void> {
+    return putCors(this.#backend, opts);
+  }
+  deleteBucketCors(opts: BucketOptions): Promise<void> {
+    return deleteCors(this.#backend, opts);
+  }
+  getBucketTagging(opts: BucketOptions): Promise<Tags> {
+    return getBucketTags(this.#backend, opts);
+  }
+  putBucketTagging(opts: BucketTaggingOptions): Promise<void> {
+    return putBucketTags(this.#backend, opts);
+  }
+  deleteBucketTagging(opts: BucketOptions): Promise<void> {
+    return deleteBucketTags(this.#backend, opts);
   }
   createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
     return createUpload(this.#backend, opts);

@@ -1,0 +1,72 @@
+/**
+ * A bucket's settings in the fs store (CORS rules, tags): JSON columns of its row in meta.sqlite, so they are
+ * committed like any change and go with the bucket when it is deleted. A setting is written whole; removing
+ * one is a delete (it goes through on a full disk).
+ */
+import { noCorsConfiguration, noSuchBucket, noTagSet } from '../../errors/not-found.js';
+import type { BucketCorsOptions, BucketOptions, BucketTaggingOptions, CorsRule, Signal, Tags } from '../types.js';
+import type { CommitQueue } from './commits.js';
+import type { BucketSetting, MetaDb } from './db.js';
+import type { DiskSpace } from './space.js';
+
+export interface SettingsInternals {
+  db: MetaDb;
+  commits: CommitQueue;
+  room: DiskSpace;
+  /** Throws when the store is closed or the call aborted. */
+  check(opts: Signal): void;
+}
+
+export class BucketSettings {
+  constructor(private readonly fs: SettingsInternals) {}
+
+  async getCors(opts: BucketOptions): Promise<CorsRule[]> {
+    const value = this.read(opts, 'cors');
+    if (value === null) throw noCorsConfiguration(opts.bucket);
+    return JSON.parse(value) as CorsRule[];
+  }
+
+  putCors(opts: BucketCorsOptions): Promise<void> {
+    // the contract's fields only, in a fixed order (FORMAT.md)
+    const rules = opts.rules.map((r): CorsRule => ({
+      id: r.id,
+      allowedOrigins: r.allowedOrigins,
+      allowedMethods: r.allowedMethods,
+      allowedHeaders: r.allowedHeaders,
+      exposeHeaders: r.exposeHeaders,
+      maxAgeSeconds: r.maxAgeSeconds,
+    }));
+    return this.write(opts, 'cors', JSON.stringify(rules));
+  }
+
+  deleteCors(opts: BucketOptions): Promise<void> {
+    return this.write(opts, 'cors', null);
+  }
+
+  async getTags(opts: BucketOptions): Promise<Tags> {
+    const value = this.read(opts, 'tags');
+    if (value === null) throw noTagSet(opts.bucket);
+    return JSON.parse(value) as Tags;
+  }
+
+  putTags(opts: BucketTaggingOptions): Promise<void> {
+    return this.write(opts, 'tags', Object.keys(opts.tags).length > 0 ? JSON.stringify(opts.tags) : null);
+  }
+
+  deleteTags(opts: BucketOptions): Promise<void> {
+    return this.write(opts, 'tags', null);
+  }
+
+  private read(opts: BucketOptions, setting: BucketSetting): string | null {
+    this.fs.check(opts);
+    const row = this.fs.db.getBucketSettings(opts.bucket);
+    if (!row) throw noSuchBucket(opts.bucket);
+    return row[setting];
+  }
+
+  private async write(opts: BucketOptions, setting: BucketSetting, value: string | null): Promise<void> {
+    this.fs.check(opts);
+    if (value !== null) await this.fs.room.admit(0, true);
+    await this.fs.commits.enqueue(() => this.fs.db.setBucketSetting(opts.bucket, setting, value), value === null ? 'delete' : 'write');
+  }
+}
