@@ -48,7 +48,7 @@ function prettyStdout(): DestinationStream {
     colorize: process.stdout.isTTY === true,
     translateTime: 'SYS:HH:MM:ss.l',
     // the start line's message already says where it listens: one line on a terminal, not three
-    ignore: 'pid,hostname,address,addresses',
+    ignore: 'pid,hostname,address,addresses,s3Address',
   });
 }
 
