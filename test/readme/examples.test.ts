@@ -23,6 +23,8 @@ import { after, before, describe, it } from '../helpers/suites.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FENCE = /^```(\S*)\s*$/;
 const NOT_RUN = /^<!-- not run: (.+) -->$/;
+/** `<!-- needs: aws rclone -->`: the block runs where those programs are installed (always under CI). */
+const NEEDS = /^<!-- needs: ([a-z0-9 -]+) -->$/;
 
 interface Example {
   line: number;
@@ -30,6 +32,8 @@ interface Example {
   code: string;
   /** Why it is not run, when the README says so. */
   notRun?: string | undefined;
+  /** Programs it needs besides bash, curl and s3gate. */
+  needs: string[];
 }
 
 function examplesOf(markdown: string): Example[] {
@@ -42,7 +46,8 @@ function examplesOf(markdown: string): Example[] {
     const body: string[] = [];
     for (i++; i < lines.length && !FENCE.test(lines[i] ?? ''); i++) body.push(lines[i] ?? '');
     const previous = lines.slice(0, start).reverse().find((l) => l.trim() !== '') ?? '';
-    out.push({ line: start + 1, language: open[1] ?? '', code: body.join('\n'), notRun: NOT_RUN.exec(previous.trim())?.[1] });
+    const needs = NEEDS.exec(previous.trim())?.[1]?.split(' ').filter(Boolean) ?? [];
+    out.push({ line: start + 1, language: open[1] ?? '', code: body.join('\n'), notRun: NOT_RUN.exec(previous.trim())?.[1], needs });
   }
   return out;
 }
@@ -61,6 +66,12 @@ function runBash(script: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs:
       resolve({ code, output });
     });
   });
+}
+
+/** Whether `tool` is on the PATH. */
+async function installed(tool: string): Promise<boolean> {
+  const { code } = await runBash(`command -v ${tool}`, '/', process.env, 5_000);
+  return code === 0;
 }
 
 describe('README examples', () => {
@@ -109,9 +120,17 @@ describe('README examples', () => {
 
   it('runs every other shell example, in order, as printed', async () => {
     const port = new URL(server.url).port;
-    const blocks = examples
-      .filter((e) => e.language === 'sh' && e.notRun === undefined)
-      .map((e) => `echo ${JSON.stringify(`### README line ${e.line}`)}\n${e.code.replaceAll('127.0.0.1:9090', `127.0.0.1:${port}`)}`);
+    const s3Port = new URL(/"s3Address":"(http:\/\/[^"]+)"/.exec(server.output())?.[1] ?? 'http://x:0').port;
+    const missing = (await Promise.all(
+      [...new Set(examples.flatMap((e) => e.needs))].map(async (tool) => ((await installed(tool)) ? [] : [tool])),
+    )).flat();
+    if (missing.length > 0 && process.env['CI']) assert.fail(`CI must install what the README's examples use: ${missing.join(', ')}`);
+    const runnable = examples.filter((e) => e.language === 'sh' && e.notRun === undefined);
+    const lacking = runnable.filter((e) => e.needs.some((tool) => missing.includes(tool)));
+    if (lacking.length > 0) console.warn(`\n*** README examples skipped, ${missing.join(', ')} not installed: lines ${lacking.map((e) => e.line).join(', ')} ***\n`);
+    const blocks = runnable
+      .filter((e) => !lacking.includes(e))
+      .map((e) => `echo ${JSON.stringify(`### README line ${e.line}`)}\n${e.code.replaceAll('127.0.0.1:9090', `127.0.0.1:${port}`).replaceAll('127.0.0.1:9000', `127.0.0.1:${s3Port}`)}`);
     const script = ['set -euo pipefail', 'curl() { command curl --silent --show-error --fail-with-body "$@"; }', ...blocks, 'echo "### all examples ran"'].join('\n');
     const env = cleanEnv({ PATH: `${bin}:${process.env['PATH'] ?? ''}`, HOME: work, S3GATE_ENDPOINT: server.url });
     const { code, output } = await runBash(script, work, env, 240_000);
