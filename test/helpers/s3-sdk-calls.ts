@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { startS3Server, type StoreUnderTest, type TestServer } from './server.js';
 
 export interface SdkKey {
   id: string;
@@ -37,3 +38,34 @@ export async function putKeys(s3: S3Client, bucket: string, keys: readonly strin
 
 /** UTF-8 byte order, S3's order of keys. */
 export const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/** What a suite of S3 API tests runs against: a keyed listener, one without keys, a client, a fresh bucket. */
+export interface S3Fixture {
+  /** The listener with keys: the SDK's requests are signed. */
+  server: TestServer;
+  /** Another listener over the same store without keys: raw requests (fetch) need no signature. */
+  open: TestServer;
+  /** A client of `server` acting with the first key. */
+  s3: S3Client;
+  close(): Promise<void>;
+}
+
+/** Opens the store, starts both listeners with `keys` (the first one's client is `s3`), and creates `bucket`. */
+export async function openS3Fixture(under: StoreUnderTest, bucket: string, keys: readonly (SdkKey & { grants: unknown[] })[]): Promise<S3Fixture> {
+  const { store, cleanup } = await under.open();
+  const server = await startS3Server(store, { auth: { keys } });
+  const open = await startS3Server(store);
+  const s3 = sdkClient(server.url, keys[0]!);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return {
+    server,
+    open,
+    s3,
+    async close() {
+      s3.destroy();
+      await server.close();
+      await open.close();
+      await cleanup();
+    },
+  };
+}

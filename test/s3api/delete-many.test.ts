@@ -1,10 +1,10 @@
 /** DeleteObjects through the AWS SDK v3 (default settings) and raw requests, on each store. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { CreateBucketCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from '../helpers/suites.js';
-import { startS3Server, storesUnderTest, type TestServer } from '../helpers/server.js';
-import { byteOrder, expectS3Error, freshBucketName, putKeys, sdkClient } from '../helpers/s3-sdk-calls.js';
+import { storesUnderTest } from '../helpers/server.js';
+import { byteOrder, expectS3Error, freshBucketName, openS3Fixture, putKeys, sdkClient, type S3Fixture } from '../helpers/s3-sdk-calls.js';
 
 const KEY = { id: 'AKIDDELETEMANYTEST', secret: 'delete-many-test-secret-of-forty-chars-000' };
 const MINE_ONLY = { id: 'AKIDDELETEMINEONLY', secret: 'delete-many-test-secret-for-mine-prefix-00' };
@@ -16,10 +16,8 @@ const deleteDocument = (keys: readonly string[], quiet = false) =>
 
 for (const under of storesUnderTest()) {
   describe(`S3 API DeleteObjects (${under.name})`, { skip: under.skip }, () => {
-    let server: TestServer;
-    let open: TestServer;
+    let fixture: S3Fixture;
     let s3: S3Client;
-    let cleanup: () => Promise<void>;
     const bucket = freshBucketName('delmany');
 
     const keysLeft = async (prefix: string) => {
@@ -28,24 +26,14 @@ for (const under of storesUnderTest()) {
     };
 
     before(async () => {
-      const opened = await under.open();
-      cleanup = opened.cleanup;
-      const keys = [
-        { id: KEY.id, secret: KEY.secret, grants: [{ bucket: '*', actions: ['admin', 'read', 'list', 'write', 'delete'] }] },
-        { id: MINE_ONLY.id, secret: MINE_ONLY.secret, grants: [{ bucket, prefix: 'forbid/mine/', actions: ['read', 'list', 'write', 'delete'] }] },
-      ];
-      server = await startS3Server(opened.store, { auth: { keys } });
-      open = await startS3Server(opened.store); // no keys: raw requests need no signature
-      s3 = sdkClient(server.url, KEY);
-      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      fixture = await openS3Fixture(under, bucket, [
+        { ...KEY, grants: [{ bucket: '*', actions: ['admin', 'read', 'list', 'write', 'delete'] }] },
+        { ...MINE_ONLY, grants: [{ bucket, prefix: 'forbid/mine/', actions: ['read', 'list', 'write', 'delete'] }] },
+      ]);
+      s3 = fixture.s3;
     });
 
-    after(async () => {
-      s3?.destroy();
-      await server?.close();
-      await open?.close();
-      await cleanup?.();
-    });
+    after(() => fixture?.close());
 
     it('deletes keys and answers each one, a missing key and version "null" included', async () => {
       const keys = ['verbose/a', 'verbose/b c', 'verbose/ünï', 'verbose/x&<y>', 'verbose/0001'];
@@ -76,7 +64,7 @@ for (const under of storesUnderTest()) {
 
     it('refuses, key by key, what the caller may not delete, and deletes the rest', async () => {
       await putKeys(s3, bucket, ['forbid/mine/1', 'forbid/mine/2', 'forbid/theirs/1']);
-      const limited = sdkClient(server.url, MINE_ONLY);
+      const limited = sdkClient(fixture.server.url, MINE_ONLY);
       try {
         const out = await limited.send(
           new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'forbid/mine/1' }, { Key: 'forbid/theirs/1' }, { Key: 'forbid/mine/2' }] } }),
@@ -106,7 +94,7 @@ for (const under of storesUnderTest()) {
 
     it('checks the document against Content-MD5 or a checksum, and requires one', async () => {
       await putKeys(s3, bucket, ['raw/1', 'raw/2']);
-      const url = `${open.url}/${bucket}?delete`;
+      const url = `${fixture.open.url}/${bucket}?delete`;
       const body = deleteDocument(['raw/1']);
       const wrong = await fetch(url, { method: 'POST', body, headers: { 'content-md5': md5('something else') } });
       assert.equal(wrong.status, 400);

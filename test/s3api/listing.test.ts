@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import {
-  CreateBucketCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
@@ -12,8 +11,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from '../helpers/suites.js';
-import { startS3Server, storesUnderTest, type TestServer } from '../helpers/server.js';
-import { byteOrder, expectS3Error, freshBucketName, putKeys, sdkClient } from '../helpers/s3-sdk-calls.js';
+import { storesUnderTest } from '../helpers/server.js';
+import { byteOrder, expectS3Error, freshBucketName, openS3Fixture, putKeys, sdkClient, type S3Fixture } from '../helpers/s3-sdk-calls.js';
 
 const KEY = { id: 'AKIDLISTINGTEST', secret: 'listing-test-secret-of-forty-characters-00' };
 const LIMITED = { id: 'AKIDLISTINGD1ONLY', secret: 'listing-test-secret-for-a-prefix-grant-000' };
@@ -73,32 +72,20 @@ function gather(into: Listed, page: { Contents?: { Key?: string }[]; CommonPrefi
 
 for (const under of storesUnderTest()) {
   describe(`S3 API listings through the AWS SDK (${under.name})`, { skip: under.skip }, () => {
-    let server: TestServer;
-    let open: TestServer;
+    let fixture: S3Fixture;
     let s3: S3Client;
-    let cleanup: () => Promise<void>;
     const bucket = freshBucketName('list');
 
     before(async () => {
-      const opened = await under.open();
-      cleanup = opened.cleanup;
-      const keys = [
-        { id: KEY.id, secret: KEY.secret, grants: [{ bucket: '*', actions: ['admin', 'read', 'list', 'write', 'delete'] }] },
-        { id: LIMITED.id, secret: LIMITED.secret, grants: [{ bucket, prefix: 'd1/', actions: ['list'] }] },
-      ];
-      server = await startS3Server(opened.store, { auth: { keys } });
-      open = await startS3Server(opened.store); // no keys: raw requests need no signature
-      s3 = sdkClient(server.url, KEY);
-      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      fixture = await openS3Fixture(under, bucket, [
+        { ...KEY, grants: [{ bucket: '*', actions: ['admin', 'read', 'list', 'write', 'delete'] }] },
+        { ...LIMITED, grants: [{ bucket, prefix: 'd1/', actions: ['list'] }] },
+      ]);
+      s3 = fixture.s3;
       await putKeys(s3, bucket, ALL_KEYS);
     });
 
-    after(async () => {
-      s3?.destroy();
-      await server?.close();
-      await open?.close();
-      await cleanup?.();
-    });
+    after(() => fixture?.close());
 
     it('v2 pages by continuation token through every key, in byte order', async () => {
       const listed: Listed = { keys: [], prefixes: [] };
@@ -241,7 +228,7 @@ for (const under of storesUnderTest()) {
     });
 
     it("lists only what a key's grants cover: the granted prefix, not the bucket", async () => {
-      const limited = sdkClient(server.url, LIMITED);
+      const limited = sdkClient(fixture.server.url, LIMITED);
       try {
         const page = await limited.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'd1/', Delimiter: '/' }));
         assert.deepEqual({ keys: (page.Contents ?? []).map((o) => o.Key), prefixes: (page.CommonPrefixes ?? []).map((p) => p.Prefix) }, expected('d1/', '/'));
@@ -253,7 +240,7 @@ for (const under of storesUnderTest()) {
     });
 
     it('writes listings as S3 does, in its namespace, keys such as "0001" as text', async () => {
-      const v2 = await fetch(`${open.url}/${bucket}?list-type=2&max-keys=3`);
+      const v2 = await fetch(`${fixture.open.url}/${bucket}?list-type=2&max-keys=3`);
       assert.equal(v2.status, 200);
       assert.match(v2.headers.get('content-type') ?? '', /^application\/xml/);
       const text = await v2.text();
@@ -262,13 +249,13 @@ for (const under of storesUnderTest()) {
       assert.match(text, /<Contents><Key>0001<\/Key><LastModified>\d{4}-\d\d-\d\dT[\d:.]+Z<\/LastModified><ETag>&quot;[0-9a-f]{32}&quot;<\/ETag><Size>4<\/Size><StorageClass>STANDARD<\/StorageClass><\/Contents>/);
       assert.match(text, /<Key>1e3<\/Key>/);
       assert.match(text, /<NextContinuationToken>[A-Za-z0-9_-]+<\/NextContinuationToken>/);
-      const v1 = await (await fetch(`${open.url}/${bucket}?prefix=a%20b%2F&encoding-type=url`)).text();
+      const v1 = await (await fetch(`${fixture.open.url}/${bucket}?prefix=a%20b%2F&encoding-type=url`)).text();
       assert.match(v1, /<Prefix>a%20b%2F<\/Prefix><Marker><\/Marker><MaxKeys>1000<\/MaxKeys><IsTruncated>false<\/IsTruncated><EncodingType>url<\/EncodingType>/);
       assert.match(v1, /<Key>a%20b%2Fc%2Bd<\/Key>/);
-      const bad = await fetch(`${open.url}/${bucket}?list-type=2&max-keys=-1`);
+      const bad = await fetch(`${fixture.open.url}/${bucket}?list-type=2&max-keys=-1`);
       assert.equal(bad.status, 400);
       assert.match(await bad.text(), /<Code>InvalidArgument<\/Code>/);
-      const encoding = await fetch(`${open.url}/${bucket}?encoding-type=base64`);
+      const encoding = await fetch(`${fixture.open.url}/${bucket}?encoding-type=base64`);
       assert.equal(encoding.status, 400);
       await encoding.body?.cancel();
     });
