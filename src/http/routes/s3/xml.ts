@@ -2,7 +2,6 @@
  * S3's XML, read and written with fast-xml-parser. Values stay strings (a key "0001" or "1e3" is a key,
  * not a number); answers carry the S3 namespace; request documents are bounded before they are parsed.
  */
-import type { FastifyRequest } from 'fastify';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { ServiceError } from '../../../errors/codes.js';
 
@@ -38,19 +37,6 @@ export function sendXml(reply: { type(t: string): { send(body: string): unknown 
 /** Request documents are small (a 1,000-key delete is ~1.1 MB at most): larger ones are refused unread. */
 export const MAX_XML_BODY = 2 * 1024 * 1024;
 
-/** Reads the request body (at most MAX_XML_BODY bytes) as text. */
-export async function readSmallBody(request: FastifyRequest, limit = MAX_XML_BODY): Promise<string> {
-  const source = (request.body as AsyncIterable<Buffer> | undefined) ?? request.raw;
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of source) {
-    length += chunk.length;
-    if (length > limit) throw new ServiceError('MalformedXML', `The XML document is larger than ${limit} bytes.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** The document's root element, by name; MalformedXML when the text is not XML or the root is another. */
 export function parseXml(text: string, root: string): Record<string, XmlNode | XmlNode[] | undefined> {
   let parsed: unknown;
@@ -76,6 +62,24 @@ export function textOf(node: XmlNode | XmlNode[] | undefined): string | undefine
   if (typeof node === 'string') return node;
   if (Array.isArray(node)) return textOf(node[0]);
   return '';
+}
+
+export type XmlChildren = Record<string, XmlNode | XmlNode[] | undefined>;
+
+export function malformed(message: string): ServiceError {
+  return new ServiceError('MalformedXML', message);
+}
+
+export const texts = (node: XmlNode | XmlNode[] | undefined): string[] => listOf(node).map((item) => (textOf(item) ?? '').trim());
+
+/** MalformedXML for a child this element may not have: a misspelt element must not be dropped unseen. */
+export function onlyChildren(element: XmlChildren, where: string, allowed: readonly string[]): void {
+  for (const [name, value] of Object.entries(element)) {
+    if (allowed.includes(name)) continue;
+    // the white space between elements of an indented document
+    if (name === '#text' && texts(value).every((text) => text === '')) continue;
+    throw malformed(name === '#text' ? `<${where}> may not hold text.` : `<${where}> may not hold <${name}>.`);
+  }
 }
 
 /** A child element's children, or an empty record. */

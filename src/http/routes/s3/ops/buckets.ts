@@ -3,12 +3,13 @@ import { assertAllowed } from '../../../../auth/authorize.js';
 import { ServiceError } from '../../../../errors/codes.js';
 import type { BucketCall } from '../context.js';
 import type { S3Operation } from '../operation.js';
-import { childrenOf, parseXml, readSmallBody, sendXml, textOf } from '../xml.js';
+import { childrenOf, parseXml, sendXml, textOf } from '../xml.js';
+import { readDocument } from './request-document.js';
 import { isoDate, owner } from './common.js';
 
 /** CreateBucket's optional body names a region: it must be the listener's (or empty, the default one). */
 async function checkLocation(call: BucketCall): Promise<void> {
-  const text = await readSmallBody(call.request);
+  const text = await readDocument(call);
   if (text.trim() === '') return;
   const location = textOf(parseXml(text, 'CreateBucketConfiguration')['LocationConstraint']) ?? '';
   if (location !== '' && location !== call.options.region) {
@@ -58,7 +59,7 @@ export const BUCKET_OPERATIONS: readonly S3Operation[] = [
     query: 'versioning',
     async handle(call) {
       assertAllowed(call.request, 'admin', call.bucket);
-      const status = textOf(childrenOf(parseXml(await readSmallBody(call.request), 'VersioningConfiguration'))['Status']);
+      const status = textOf(childrenOf(parseXml(await readDocument(call), 'VersioningConfiguration'))['Status']);
       if (status === 'Enabled') throw new ServiceError('NotImplemented', 's3gate does not keep object versions.');
       await call.store.headBucket({ bucket: call.bucket, signal: call.signal });
       return call.reply.send(); // Suspended: what it is already
