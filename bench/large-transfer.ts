@@ -2,14 +2,12 @@
  * One large object up and down through REST API v1 on the fs store, against raw file streaming over loopback
  * (bench/raw-file-server.ts, the ceiling) measured in the same run, with the service's peak RSS.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { startChild, startS3gate } from './lib/children.js';
+import { peakRss, repeatedSource } from './lib/measure.js';
 
-const BLOCK = randomBytes(1024 * 1024);
 
 export interface LargeResult {
   size: number;
@@ -17,18 +15,6 @@ export interface LargeResult {
   raw: { put: number; get: number };
 }
 
-/** `size` bytes of one random MiB repeated: costs the client almost nothing to produce. */
-function source(size: number): Readable {
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (sent >= size) return void this.push(null);
-      const n = Math.min(BLOCK.length, size - sent);
-      sent += n;
-      this.push(n === BLOCK.length ? BLOCK : BLOCK.subarray(0, n));
-    },
-  });
-}
 
 /** Bytes per second of one request; the body (if any) is `size` bytes, the answer is drained and counted. */
 function transfer(method: string, url: string, size: number, upload: boolean): Promise<number> {
@@ -45,15 +31,11 @@ function transfer(method: string, url: string, size: number, upload: boolean): P
       });
     });
     req.on('error', reject);
-    if (upload) source(size).pipe(req);
+    if (upload) repeatedSource(size).pipe(req);
     else req.end();
   });
 }
 
-async function peakRss(pid: number | undefined): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024;
-}
 
 export async function benchLargeTransfer(dir: string, size: number): Promise<LargeResult> {
   const rawServer = await startChild('raw-file-server.js', [dir]);

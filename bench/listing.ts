@@ -8,6 +8,7 @@ import { MetaDb, type ObjectRow } from '../src/storage/fs/db.js';
 import { openFsStore } from '../src/storage/fs/index.js';
 import type { ObjectStore } from '../src/storage/types.js';
 import { indexOnlyRow } from '../test/helpers/rows.js';
+import { medianMs } from './lib/measure.js';
 
 export interface ListingResult {
   keys: number;
@@ -26,16 +27,6 @@ function* rows(count: number): Generator<ObjectRow> {
   for (let i = 0; i < count; i++) yield indexOnlyRow('bench', keyOf(i));
 }
 
-async function median(runs: number, fn: () => unknown): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)] as number;
-}
 
 async function measureAt(dir: string, count: number): Promise<ListingResult> {
   const dataDir = join(dir, `list-${count}`);
@@ -46,7 +37,7 @@ async function measureAt(dir: string, count: number): Promise<ListingResult> {
   db.insertUnchecked(rows(count));
   // a full page from the middle of the bucket (from the start, for a bucket of a single page)
   const middle = Buffer.from(keyOf(Math.max(0, Math.floor((count - 1000) / 2))));
-  const ceilingMs = await median(21, () => {
+  const ceilingMs = await medianMs(21, () => {
     let n = 0;
     for (const _ of db.scan('bench', middle, Buffer.from([0xff]))) if (++n === 1000) break;
   });
@@ -54,8 +45,8 @@ async function measureAt(dir: string, count: number): Promise<ListingResult> {
   const store: ObjectStore = await openFsStore({ dataDir, durable: false });
   try {
     const startAfter = middle.toString();
-    const pageMs = await median(21, () => store.listObjects({ bucket: 'bench', startAfter }));
-    const folderPageMs = await median(21, () => store.listObjects({ bucket: 'bench', delimiter: '/' }));
+    const pageMs = await medianMs(21, () => store.listObjects({ bucket: 'bench', startAfter }));
+    const folderPageMs = await medianMs(21, () => store.listObjects({ bucket: 'bench', delimiter: '/' }));
     return { keys: count, pageMs, folderPageMs, ceilingMs };
   } finally {
     await store.close();

@@ -5,7 +5,7 @@
  * a fresh process, with its peak RSS), and a 1,000-key ListObjectsV2 page against v1's listing page.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,6 +15,7 @@ import { indexOnlyRow } from '../test/helpers/rows.js';
 import { s3TestConfig } from '../test/helpers/s3-test-server.js';
 import { startChild, startS3gate, type Child } from './lib/children.js';
 import { runLoad, type LoadResult } from './lib/load.js';
+import { medianMs, peakRss, repeatedSource } from './lib/measure.js';
 import { LightSigner, type SigningKeyPair } from './lib/sigv4-sign.js';
 
 const BODY = randomBytes(4096);
@@ -76,19 +77,6 @@ async function keyedGate(dir: string, name: string, extra: Record<string, string
   return gate;
 }
 
-/** `size` bytes of one random MiB repeated. */
-function source(size: number): Readable {
-  const block = randomBytes(1024 * 1024);
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (sent >= size) return void this.push(null);
-      const n = Math.min(block.length, size - sent);
-      sent += n;
-      this.push(n === block.length ? block : block.subarray(0, n));
-    },
-  });
-}
 
 function put(url: string, headers: Record<string, string>, body: Readable): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -102,10 +90,6 @@ function put(url: string, headers: Record<string, string>, body: Readable): Prom
   });
 }
 
-async function peakRss(pid: number | undefined): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024;
-}
 
 /** One PUT of `size` bytes in a fresh s3gate; bytes per second and the process's peak RSS. */
 async function largePut(dir: string, name: string, size: number, s3: boolean): Promise<{ put: number; peakRss: number }> {
@@ -114,10 +98,10 @@ async function largePut(dir: string, name: string, size: number, s3: boolean): P
     const started = performance.now();
     if (s3) {
       const origin = gate.s3Origin ?? '';
-      const { headers, body } = new LightSigner(SELF).signedChunks(new URL(origin).host, '/bench/large.bin', size, source(size), 64 * 1024);
+      const { headers, body } = new LightSigner(SELF).signedChunks(new URL(origin).host, '/bench/large.bin', size, repeatedSource(size), 64 * 1024);
       await put(`${origin}/bench/large.bin`, headers, body);
     } else {
-      await put(`${gate.origin}/v1/buckets/bench/objects/large.bin`, { ...BEARER, 'content-length': String(size) }, source(size));
+      await put(`${gate.origin}/v1/buckets/bench/objects/large.bin`, { ...BEARER, 'content-length': String(size) }, repeatedSource(size));
     }
     return { put: size / ((performance.now() - started) / 1000), peakRss: await peakRss(gate.proc.pid) };
   } finally {
@@ -125,16 +109,6 @@ async function largePut(dir: string, name: string, size: number, s3: boolean): P
   }
 }
 
-async function medianMs(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)] ?? 0;
-}
 
 /** A 1,000-key page through each face, over 10,000 keys put straight into the index. */
 async function listingPages(dir: string): Promise<S3FaceResult['listing']> {

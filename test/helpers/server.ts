@@ -24,14 +24,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** `build`: which listener's app (the main one by default). */
 export async function startServer(
   store: ObjectStore,
   settings: Record<string, unknown> = {},
   logger: Logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
+  build: (core: Core) => Promise<FastifyInstance> = buildApp,
 ): Promise<TestServer> {
   const config = loadConfig({ flags: { port: 0, ...settings } as ConfigInput as Record<string, unknown> });
   const core = buildCore({ config, store, logger });
-  const app = await buildApp(core);
+  const app = await build(core);
   await app.listen({ host: '127.0.0.1', port: 0 });
   core.start();
   const { port } = app.server.address() as AddressInfo;
@@ -48,27 +50,8 @@ export async function startServer(
 }
 
 /** The S3-compatible listener alone, built from its own core over `store`, on a loopback port. */
-export async function startS3Server(
-  store: ObjectStore,
-  settings: Record<string, unknown> = {},
-  logger: Logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
-): Promise<TestServer> {
-  const config = loadConfig({ flags: { port: 0, ...settings } as ConfigInput as Record<string, unknown> });
-  const core = buildCore({ config, store, logger });
-  const app = await buildS3App(core);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  core.start();
-  const { port } = app.server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    app,
-    core,
-    store,
-    close: async () => {
-      await app.close();
-      await core.stop();
-    },
-  };
+export function startS3Server(store: ObjectStore, settings: Record<string, unknown> = {}, logger?: Logger): Promise<TestServer> {
+  return startServer(store, settings, logger, buildS3App);
 }
 
 export interface StoreUnderTest {
