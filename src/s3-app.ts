@@ -40,6 +40,6 @@ export async function buildS3App(core: Core): Promise<FastifyInstance> {
   installAuth(app, core.keys, [sigv4Scheme()]);
   const { maxObjectSize } = config;
   const { region, domain } = config.s3api;
-  await app.register(s3Routes, { store: core.store, maxObjectSize, region, domain });
+  await app.register(s3Routes, { store: core.store, maxObjectSize, region, domain, keys: core.keys });
   return app;
 }
