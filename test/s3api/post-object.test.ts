@@ -207,6 +207,11 @@ for (const under of storesUnderTest()) {
         });
         req.write(prefix);
         for (let i = 0; i < 4; i += 1) req.write(randomBytes(64 * 1024));
+        // a server that waited for the whole file would never answer this one
+        setTimeout(() => {
+          req.destroy();
+          reject(new Error('no answer while the file was still streaming'));
+        }, 10_000).unref();
       });
       assert.equal(answer.status, 413);
       assert.match(answer.body, /<Code>EntityTooLarge<\/Code>/);
