@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListBucketsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { after, before, describe, it } from '../helpers/suites.js';
-import { startS3Server, storesUnderTest, type TestServer } from '../helpers/server.js';
+import { before, describe, it } from '../helpers/suites.js';
+import { storesUnderTest, type TestServer } from '../helpers/server.js';
+import { assertAbsent, errorIn, rejectsWithCode, s3Client as client, s3Fixture, sendRaw as send, type Credentials } from '../helpers/s3-fixture.js';
 import { Sha256 } from '../helpers/sigv4-sha256.js';
 
 const ADMIN = { id: 'AKIDAUTHADMIN', secret: 'auth-test-secret-of-forty-characters-00' };
@@ -32,46 +32,7 @@ const KEYS = {
 
 const EMPTY_SHA256 = createHash('sha256').update('').digest('hex');
 const sha256Hex = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-
-interface Credentials {
-  id: string;
-  secret: string;
-}
-
-function client(url: string, credentials: Credentials, extra: Partial<ConstructorParameters<typeof S3Client>[0]> = {}): S3Client {
-  return new S3Client({ endpoint: url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: credentials.id, secretAccessKey: credentials.secret }, ...extra });
-}
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string, status: number, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof S3ServiceException, `an S3 error, got ${String(err)}`);
-    assert.equal(err.name, code, err.message);
-    assert.equal(err.$metadata.httpStatusCode, status);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
-}
-
-async function assertAbsent(s3: S3Client, bucket: string, key: string): Promise<void> {
-  await rejectsWithCode(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), 'NotFound', 404);
-}
-
-/** Sends a request as given, for what no SDK sends: the answer's status and body. */
-function send(url: string, options: { method: string; path: string; headers: Record<string, string>; body?: Buffer }): Promise<{ status: number; body: string }> {
-  const { port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: options.method, path: options.path, headers: options.headers });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.end(options.body);
-  });
-}
-
-const codeOf = (body: string) => /<Code>(.*?)<\/Code>/.exec(body)?.[1];
+const codeOf = (body: string) => errorIn(body).code;
 
 function signerFor(credentials: Credentials): SignatureV4 {
   return new SignatureV4({ credentials: { accessKeyId: credentials.id, secretAccessKey: credentials.secret }, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false });
@@ -146,23 +107,12 @@ const crc32Base64 = (data: Buffer) => {
 
 for (const under of storesUnderTest()) {
   describe(`S3 authentication of uploads (${under.name})`, { skip: under.skip }, () => {
+    const fixture = s3Fixture({ store: under, settings: KEYS, credentials: ADMIN, bucketPrefix: 'auth' });
+    const { bucket } = fixture;
     let server: TestServer;
     let s3: S3Client;
-    let cleanup: () => Promise<void>;
-    const bucket = `auth-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
-
-    before(async () => {
-      const opened = await under.open();
-      cleanup = opened.cleanup;
-      server = await startS3Server(opened.store, KEYS);
-      s3 = client(server.url, ADMIN);
-      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    });
-
-    after(async () => {
-      s3?.destroy();
-      await server?.close();
-      await cleanup?.();
+    before(() => {
+      ({ server, s3 } = fixture);
     });
 
     it('refuses an upload signed with a wrong secret and stores nothing', async () => {
@@ -209,26 +159,13 @@ for (const under of storesUnderTest()) {
 }
 
 describe('S3 authentication: keys, clocks and grants', () => {
+  const fixture = s3Fixture({ settings: KEYS, credentials: ADMIN, bucketPrefix: 'authk' });
+  const { bucket } = fixture;
   let server: TestServer;
   let s3: S3Client;
-  let cleanup: () => Promise<void>;
-  const bucket = `authk-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
-
   before(async () => {
-    const fs = storesUnderTest()[0];
-    assert.ok(fs);
-    const opened = await fs.open();
-    cleanup = opened.cleanup;
-    server = await startS3Server(opened.store, KEYS);
-    s3 = client(server.url, ADMIN);
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    ({ server, s3 } = fixture);
     for (const key of ['public/a.txt', 'secret/a.txt']) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
-  });
-
-  after(async () => {
-    s3?.destroy();
-    await server?.close();
-    await cleanup?.();
   });
 
   it('refuses an unknown key id, and a key that keeps only a hash with the way to re-issue it', async () => {
@@ -289,26 +226,15 @@ describe('S3 authentication: keys, clocks and grants', () => {
 });
 
 describe('S3 without keys (anonymous mode)', () => {
+  const fixture = s3Fixture({ bucketPrefix: 'anon' });
+  const { bucket } = fixture;
   let server: TestServer;
-  let cleanup: () => Promise<void>;
-  const bucket = `anon-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
-
-  before(async () => {
-    const fs = storesUnderTest()[0];
-    assert.ok(fs);
-    const opened = await fs.open();
-    cleanup = opened.cleanup;
-    server = await startS3Server(opened.store);
+  before(() => {
+    ({ server } = fixture);
   });
 
-  after(async () => {
-    await server?.close();
-    await cleanup?.();
-  });
-
-  it('serves unsigned requests and requests signed with any key', async () => {
-    const anyKey = client(server.url, { id: 'AKIDANYTHING', secret: 'any-secret-will-do' });
-    await anyKey.send(new CreateBucketCommand({ Bucket: bucket }));
+  it('serves unsigned requests and requests signed with any key (the bucket was made by one)', async () => {
+    const anyKey = client(server.url, { id: 'AKIDSOMEONEELSE', secret: 'another-secret' });
     await anyKey.send(new PutObjectCommand({ Bucket: bucket, Key: 'signed', Body: 'by any key' }));
     const put = await send(server.url, { method: 'PUT', path: `/${bucket}/unsigned`, headers: { 'content-length': '8' }, body: Buffer.from('unsigned') });
     assert.equal(put.status, 200, put.body);

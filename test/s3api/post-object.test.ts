@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { after, before, describe, it } from '../helpers/suites.js';
-import { startS3Server, storesUnderTest, type TestServer } from '../helpers/server.js';
+import { before, describe, it } from '../helpers/suites.js';
+import { storesUnderTest, type TestServer } from '../helpers/server.js';
+import { assertAbsent, refused, s3Fixture, sendRaw, uniqueBucket, type Credentials } from '../helpers/s3-fixture.js';
 import { Sha256 } from '../helpers/sigv4-sha256.js';
 
 const KEY = { id: 'AKIDPOSTWRITER', secret: 'post-test-secret-of-forty-characters-000' };
@@ -27,11 +28,6 @@ const KEYS = {
     ],
   },
 };
-
-interface Credentials {
-  id: string;
-  secret: string;
-}
 
 type Condition = Record<string, string> | (string | number)[];
 
@@ -76,52 +72,14 @@ async function post(url: string, form: FormData): Promise<Response> {
   return fetch(url, { method: 'POST', body: form, redirect: 'manual' });
 }
 
-const ENTITIES: Record<string, string> = { '&quot;': '"', '&apos;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
-const unescaped = (text: string) => text.replace(/&(quot|apos|lt|gt|amp);/g, (entity) => ENTITIES[entity] ?? entity);
-
-/** An S3 XML error's code and message. */
-async function errorOf(response: Response): Promise<{ status: number; code: string; message: string }> {
-  const text = await response.text();
-  return { status: response.status, code: /<Code>(.*?)<\/Code>/.exec(text)?.[1] ?? '', message: unescaped(/<Message>(.*?)<\/Message>/s.exec(text)?.[1] ?? '') };
-}
-
-async function refused(response: Promise<Response>, code: string, status: number, message?: string | RegExp): Promise<void> {
-  const error = await errorOf(await response);
-  assert.equal(error.code, code, error.message);
-  assert.equal(error.status, status);
-  if (typeof message === 'string') assert.equal(error.message, message);
-  else if (message) assert.match(error.message, message);
-}
-
-function client(url: string): S3Client {
-  return new S3Client({ endpoint: url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: KEY.id, secretAccessKey: KEY.secret } });
-}
-
-async function assertAbsent(s3: S3Client, bucket: string, key: string): Promise<void> {
-  await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), (err: Error) => err.name === 'NotFound');
-}
-
-const uniqueBucket = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
-
 for (const under of storesUnderTest()) {
   describe(`POST Object: browser uploads (${under.name})`, { skip: under.skip }, () => {
+    const fixture = s3Fixture({ store: under, settings: KEYS, credentials: KEY, bucketPrefix: 'post' });
+    const { bucket } = fixture;
     let server: TestServer;
     let s3: S3Client;
-    let cleanup: () => Promise<void>;
-    const bucket = uniqueBucket('post');
-
-    before(async () => {
-      const opened = await under.open();
-      cleanup = opened.cleanup;
-      server = await startS3Server(opened.store, KEYS);
-      s3 = client(server.url);
-      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    });
-
-    after(async () => {
-      s3?.destroy();
-      await server?.close();
-      await cleanup?.();
+    before(() => {
+      ({ server, s3 } = fixture);
     });
 
     it('stores the file under a signed policy: key from ${filename}, its type, metadata and tags, and answers 201 with the PostResponse', async () => {
@@ -239,31 +197,19 @@ for (const under of storesUnderTest()) {
 }
 
 describe('POST Object: the policy and its signature', () => {
+  const fixture = s3Fixture({ settings: KEYS, credentials: KEY, bucketPrefix: 'rules' });
+  const { bucket } = fixture;
+  const other = uniqueBucket('other');
   let server: TestServer;
   let s3: S3Client;
-  let cleanup: () => Promise<void>;
-  const bucket = uniqueBucket('rules');
-  const other = uniqueBucket('other');
   let url: string;
 
   const base = (): Condition[] => [{ bucket }, ['starts-with', '$key', 'in/']];
 
   before(async () => {
-    const fs = storesUnderTest()[0];
-    assert.ok(fs);
-    const opened = await fs.open();
-    cleanup = opened.cleanup;
-    server = await startS3Server(opened.store, KEYS);
-    s3 = client(server.url);
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    ({ server, s3 } = fixture);
     await s3.send(new CreateBucketCommand({ Bucket: other }));
     url = `${server.url}/${bucket}`;
-  });
-
-  after(async () => {
-    s3?.destroy();
-    await server?.close();
-    await cleanup?.();
   });
 
   it('refuses every condition that fails, naming it as S3 does, and stores nothing', async () => {
@@ -397,38 +343,20 @@ describe('POST Object: the policy and its signature', () => {
     const form = new Response(formOf([['key', 'in/vhost'], ...(await signedFields({ conditions: base() }))], 'hosted'));
     const body = Buffer.from(await form.arrayBuffer());
     const { port } = new URL(server.url);
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { host: `${bucket}.s3.localhost:${port}`, 'content-type': form.headers.get('content-type') ?? '' } });
-      req.on('error', reject);
-      req.on('response', (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.end(body);
-    });
-    assert.equal(status, 204);
+    const headers = { host: `${bucket}.s3.localhost:${port}`, 'content-type': form.headers.get('content-type') ?? '' };
+    const answer = await sendRaw(server.url, { method: 'POST', path: '/', headers, body });
+    assert.equal(answer.status, 204, answer.body);
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'in/vhost' }));
     assert.equal(await got.Body!.transformToString(), 'hosted');
   });
 });
 
 describe('POST Object without keys (anonymous mode)', () => {
+  const fixture = s3Fixture({ bucketPrefix: 'anon' });
+  const { bucket } = fixture;
   let server: TestServer;
-  let cleanup: () => Promise<void>;
-  const bucket = uniqueBucket('anon');
-
-  before(async () => {
-    const fs = storesUnderTest()[0];
-    assert.ok(fs);
-    const opened = await fs.open();
-    cleanup = opened.cleanup;
-    server = await startS3Server(opened.store);
-    await server.store.createBucket({ bucket });
-  });
-
-  after(async () => {
-    await server?.close();
-    await cleanup?.();
+  before(() => {
+    ({ server } = fixture);
   });
 
   it('stores an unsigned form, unverified like every request of such a service', async () => {
