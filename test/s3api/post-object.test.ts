@@ -327,7 +327,7 @@ describe('POST Object: the policy and its signature', () => {
     for (const key of ['in/nofile', 'in/acl', 'in/huge', 'in/query']) await assertAbsent(s3, bucket, key);
   });
 
-  it('ignores fields after the file, as S3 does, and takes the file as a plain field', async () => {
+  it('ignores fields after the file, as S3 does, and takes the file as a plain field and fields as file parts', async () => {
     const form = formOf([['key', 'in/late-fields'], ...(await signedFields({ conditions: base() }))], 'data');
     form.append('x-amz-meta-after', 'ignored');
     assert.equal((await post(url, form)).status, 204);
@@ -339,6 +339,14 @@ describe('POST Object: the policy and its signature', () => {
     assert.equal((await post(url, plain)).status, 204);
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'in/plain' }));
     assert.equal(await got.Body!.transformToString(), 'typed text');
+    // some clients send every field as a file part: any but "file" is a field still
+    const asFiles = new FormData();
+    for (const [name, value] of [['key', 'in/as-files'], ...(await signedFields({ conditions: base() }))]) asFiles.append(name ?? '', new Blob([value ?? '']), name);
+    asFiles.append('file', new Blob(['the file']), 'f.txt');
+    assert.equal((await post(url, asFiles)).status, 204);
+    const oversized = new FormData();
+    oversized.append('key', new Blob(['k'.repeat(30_000)]), 'key');
+    await refused(post(url, oversized), 'MaxPostPreDataLengthExceeded', 400);
   });
 
   it('takes a virtual-hosted-style POST / to bucket.<domain>', async () => {

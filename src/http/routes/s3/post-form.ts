@@ -36,7 +36,7 @@ function tooLarge(): ServiceError {
 
 const asServiceError = (err: unknown): ServiceError => (isServiceError(err) ? err : malformed());
 
-/** A part's text, bounded by what is left of the fields' budget. */
+/** A part's text, refused past the fields' limit (what comes beyond it is read, not kept). */
 function readText(stream: Readable): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -128,7 +128,9 @@ export function readForm(request: FastifyRequest, source: Readable): Promise<Bro
         return fail(err);
       }
       if (name.toLowerCase() !== FILE_FIELD) {
-        pending.push(readText(stream).then((text) => addField(name, text)));
+        const read = readText(stream).then((text) => addField(name, text));
+        read.catch(fail); // at once: the file may never come to wait for it
+        pending.push(read);
         return;
       }
       stream.on('error', fail);
