@@ -43,6 +43,6 @@ export async function buildS3App(core: Core): Promise<FastifyInstance> {
   const { maxObjectSize } = config;
   const { region, domain } = config.s3api;
   const store = applyBucketCors(app, core.store, domain);
-  await app.register(s3Routes, { store, maxObjectSize, region, domain });
+  await app.register(s3Routes, { store, maxObjectSize, region, domain, keys: core.keys });
   return app;
 }

@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   /** A browser upload (POST Object) whose form or policy cannot be read. */
   MalformedPOSTRequest: 400,
   InvalidPolicyDocument: 400,
+  /** A browser upload whose fields before the file are larger than S3 allows. */
+  MaxPostPreDataLengthExceeded: 400,
   /** A CreateBucket location constraint other than the listener's region. */
   InvalidLocationConstraint: 400,
   IncompleteBody: 400,

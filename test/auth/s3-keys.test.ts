@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, it } from '../helpers/suites.js';
+import { Sha256 } from '../helpers/sigv4-sha256.js';
 import { generateSecret, hashSecret, Keyring } from '../../src/auth/keys.js';
 import { readClaim } from '../../src/auth/sigv4/claim.js';
 import { verifySignature } from '../../src/auth/sigv4/verify.js';
@@ -21,20 +21,6 @@ import { call } from '../http/v1-support.js';
 import { describeRun, runCli } from '../cli/harness.js';
 
 const GRANTS = [{ bucket: '*', prefix: '', actions: ['admin' as const] }];
-
-/** SHA-256 for the SDK's signer, from node:crypto. */
-class Sha256 {
-  readonly #hash;
-  constructor(secret?: unknown) {
-    this.#hash = typeof secret === 'string' ? createHmac('sha256', secret) : secret ? createHmac('sha256', Buffer.from(secret as Uint8Array)) : createHash('sha256');
-  }
-  update(data: unknown): void {
-    this.#hash.update(typeof data === 'string' ? data : Buffer.from(data as Uint8Array));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#hash.digest());
-  }
-}
 
 async function createS3Key(): Promise<{ id: string; secret: string; token: string; key: Record<string, unknown> }> {
   const result = await runCli(['keys', 'create', '--s3', '--bucket', '*', '--actions', 'admin', '--json']);

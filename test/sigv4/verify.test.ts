@@ -4,12 +4,11 @@
  * that need encoding. A request the signer made must verify; any change to what was signed must not.
  */
 import assert from 'node:assert/strict';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import { describe, it } from '../helpers/suites.js';
+import { Sha256 } from '../helpers/sigv4-sha256.js';
 import { isServiceError, type ErrorCode } from '../../src/errors/codes.js';
 import { readClaim } from '../../src/auth/sigv4/claim.js';
 import { verifySignature } from '../../src/auth/sigv4/verify.js';
@@ -49,23 +48,6 @@ const encodeKey = (key: string) =>
     .split('/')
     .map((part) => encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
     .join('/');
-
-/** The hash the signer asks for, from node:crypto (an HMAC when given a secret). */
-const bytesOf = (data: SourceData): string | Buffer =>
-  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-
-class Sha256 {
-  readonly #hash: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret));
-  }
-  update(data: SourceData): void {
-    this.#hash.update(bytesOf(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#hash.digest());
-  }
-}
 
 const signer = new SignatureV4({
   credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET },

@@ -30,7 +30,7 @@ type Header = string | string[] | undefined;
 export type Headers = Record<string, Header>;
 export const firstHeader = (value: Header): string | undefined => (Array.isArray(value) ? value[0] : value);
 
-function sigV2(): ServiceError {
+export function sigV2(): ServiceError {
   return new ServiceError('NotImplemented', 'Signature Version 2 is not supported: sign requests with Signature Version 4 (AWS4-HMAC-SHA256).');
 }
 
@@ -50,7 +50,7 @@ function fromHttpDate(text: string): string | undefined {
   return time.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-function parseCredential(credential: string, fail: (why: string) => ServiceError): { accessKeyId: string; scope: Scope } {
+export function parseCredential(credential: string, fail: (why: string) => ServiceError): { accessKeyId: string; scope: Scope } {
   const parts = credential.split('/');
   // the key id may itself hold slashes only in theory; ids here never do
   if (parts.length !== 5 || parts[4] !== 'aws4_request') throw fail('the Credential must be <key id>/<date>/<region>/s3/aws4_request');
@@ -67,7 +67,7 @@ function checkSignedHeaders(list: string, fail: (why: string) => ServiceError): 
   return names;
 }
 
-function checkDates(scope: Scope, amzDate: string | undefined, fail: (why: string) => ServiceError): { amzDate: string; time: Date } {
+export function checkDates(scope: Scope, amzDate: string | undefined, fail: (why: string) => ServiceError): { amzDate: string; time: Date } {
   const time = amzDate === undefined ? undefined : parseAmzDate(amzDate);
   if (amzDate === undefined || time === undefined) throw fail('the request needs its signing time in X-Amz-Date (yyyymmddThhmmssZ)');
   if (!amzDate.startsWith(scope.date)) throw fail(`the Credential's date ${scope.date} is not the date of X-Amz-Date ${amzDate}`);

@@ -5,6 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { isServiceError, ServiceError } from '../../errors/codes.js';
+import type { Keyring, Principal } from '../keys.js';
 import type { AuthScheme } from '../scheme.js';
 import type { ArrivedRequest } from './canonical.js';
 import { ALGORITHM, readClaim } from './claim.js';
@@ -29,6 +30,17 @@ export function arrivedRequest(request: FastifyRequest): ArrivedRequest & { head
   };
 }
 
+/** The key's principal and secret, or InvalidAccessKeyId for an unknown key or one that keeps only a hash. */
+export function signingSecretFor(keys: Keyring, accessKeyId: string): { principal: Principal; secret: string } {
+  const found = keys.signingSecret(accessKeyId);
+  if (!found) throw new ServiceError('InvalidAccessKeyId', 'The access key id you provided does not exist in our records.');
+  if ('hashOnly' in found) {
+    const message = `The access key ${accessKeyId} keeps only a hash of its secret, which cannot check an S3 signature: re-issue it with "s3gate keys create --s3".`;
+    throw new ServiceError('InvalidAccessKeyId', message);
+  }
+  return found;
+}
+
 function signedQuery(url: string): boolean {
   const q = url.indexOf('?');
   return q >= 0 && /(?:^|&)(X-Amz-Signature|X-Amz-Algorithm|Signature)=/.test(url.slice(q + 1));
@@ -47,12 +59,7 @@ export function sigv4Scheme(now: () => Date = () => new Date()): AuthScheme {
         const arrived = arrivedRequest(request);
         const claim = readClaim(arrived.headers, arrived.rawQuery);
         if (!claim) return { refused: new ServiceError('AccessDenied', 'Access Denied') };
-        const found = keys.signingSecret(claim.accessKeyId);
-        if (!found) return { refused: new ServiceError('InvalidAccessKeyId', 'The access key id you provided does not exist in our records.') };
-        if ('hashOnly' in found) {
-          const message = `The access key ${claim.accessKeyId} keeps only a hash of its secret, which cannot check an S3 signature: re-issue it with "s3gate keys create --s3".`;
-          return { refused: new ServiceError('InvalidAccessKeyId', message) };
-        }
+        const found = signingSecretFor(keys, claim.accessKeyId);
         request.sigv4 = verifySignature(arrived, claim, found.secret, now());
         return { principal: found.principal };
       } catch (err) {

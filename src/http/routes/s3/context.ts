@@ -1,5 +1,6 @@
 /** What every S3 operation handler is given: the request, where it points, and the face's settings. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Keyring } from '../../../auth/keys.js';
 import type { ObjectStore } from '../../../storage/types.js';
 
 export interface S3FaceOptions {
@@ -9,6 +10,8 @@ export interface S3FaceOptions {
   region: string;
   /** Base domain of virtual-hosted-style addresses. */
   domain: string;
+  /** The service's keys (null: none configured), for proofs that come in the body (a browser upload's signed policy). */
+  keys: Keyring | null;
 }
 
 export interface S3Call {

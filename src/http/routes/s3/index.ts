@@ -14,6 +14,7 @@ import type { S3Call, S3FaceOptions } from './context.js';
 import { chooseOperation } from './dispatch.js';
 import { XML_ERRORS } from './errors.js';
 import { S3_OPERATIONS } from './ops/index.js';
+import { isBrowserUpload } from './ops/post-object.js';
 
 export type { S3FaceOptions } from './context.js';
 
@@ -22,7 +23,8 @@ export const S3_FACE: FaceShape = { prefix: '', shape: XML_ERRORS };
 
 export const sendXmlError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => sendShapedError(XML_ERRORS, err, request, reply);
 
-const METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'];
+/** POST has routes of its own: a browser upload among POSTs comes without a signature (its form carries one). */
+const METHODS = ['GET', 'HEAD', 'PUT', 'DELETE'];
 
 export async function s3Routes(app: FastifyInstance, options: S3FaceOptions): Promise<void> {
   acceptRawBodies(app);
@@ -46,4 +48,7 @@ export async function s3Routes(app: FastifyInstance, options: S3FaceOptions): Pr
   };
   app.route({ method: METHODS, url: '/', handler });
   app.route({ method: METHODS, url: '/*', handler });
+  const config = { public: (request: FastifyRequest) => isBrowserUpload(request, options.domain) };
+  app.route({ method: 'POST', url: '/', handler, config });
+  app.route({ method: 'POST', url: '/*', handler, config });
 }

@@ -5,7 +5,6 @@
  * (core/checked-store.ts); here the XML is read and written.
  */
 import { assertAllowed } from '../../../../auth/authorize.js';
-import { ServiceError } from '../../../../errors/codes.js';
 import type { CorsMethod, CorsRule } from '../../../../storage/types.js';
 import type { BucketCall } from '../context.js';
 import type { S3Method, S3Operation } from '../operation.js';

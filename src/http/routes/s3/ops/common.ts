@@ -91,12 +91,19 @@ export function integrityFor(
 /** Canned ACLs that say what s3gate does anyway (one owner, nothing public); any other is refused. */
 const OWNER_ONLY_ACLS = new Set(['private', 'bucket-owner-full-control', 'bucket-owner-read']);
 
-/** Refuses ACL headers that would grant anything beyond the owner: s3gate's keys and grants decide access. */
-export function assertOwnerOnlyAcl(call: S3Call): void {
-  const canned = header(call, 'x-amz-acl');
+/**
+ * Refuses an ACL that would grant anything beyond the owner (a canned ACL, or x-amz-grant-* names among
+ * `names`): s3gate's keys and grants decide access.
+ */
+export function assertOwnerOnly(canned: string | undefined, names: Iterable<string>): void {
   if (canned !== undefined && !OWNER_ONLY_ACLS.has(canned)) {
     throw new ServiceError('NotImplemented', `The canned ACL ${canned} is not supported: access is given by s3gate's access keys and their grants.`);
   }
-  const grant = Object.keys(call.request.headers).find((name) => name.startsWith('x-amz-grant-'));
+  const grant = [...names].find((name) => name.startsWith('x-amz-grant-'));
   if (grant) throw new ServiceError('NotImplemented', `${grant} is not supported: access is given by s3gate's access keys and their grants.`);
+}
+
+/** The same for a request's x-amz-acl and x-amz-grant-* headers. */
+export function assertOwnerOnlyAcl(call: S3Call): void {
+  assertOwnerOnly(header(call, 'x-amz-acl'), Object.keys(call.request.headers));
 }

@@ -9,6 +9,7 @@ import { DELETE_MANY_OPERATIONS } from './delete-many.js';
 import { LISTING_OPERATIONS } from './listing.js';
 import { OBJECT_TAGGING_OPERATIONS } from './object-tagging.js';
 import { OBJECT_OPERATIONS } from './objects.js';
+import { POST_OBJECT_OPERATIONS } from './post-object.js';
 
 export const S3_OPERATIONS: readonly S3Operation[] = dispatchOrder([
   ...BUCKET_OPERATIONS,
@@ -19,4 +20,5 @@ export const S3_OPERATIONS: readonly S3Operation[] = dispatchOrder([
   ...ACL_OPERATIONS,
   ...OBJECT_TAGGING_OPERATIONS,
   ...ATTRIBUTES_OPERATIONS,
+  ...POST_OBJECT_OPERATIONS,
 ]);
