@@ -170,8 +170,8 @@ for (const under of storesUnderTest()) {
       assert.deepEqual(plus.Contents?.map((o) => o.Key), ['plus%2Bsign']);
       assert.equal(plus.StartAfter, 'per%25cent');
       const unicode = await s3.send(new ListObjectsV2Command({ Bucket: bucket, EncodingType: 'url', Prefix: '日本/' }));
-      assert.equal(unicode.Prefix, encodeURIComponent('日本/'));
-      assert.deepEqual(unicode.Contents?.map((o) => o.Key), [encodeURIComponent('日本/語')]);
+      assert.equal(unicode.Prefix, `${encodeURIComponent('日本')}/`, 'S3 leaves "/" as it is');
+      assert.deepEqual(unicode.Contents?.map((o) => o.Key), [`${encodeURIComponent('日本')}/${encodeURIComponent('語')}`]);
     });
 
     it('v1 pages by marker: the last key without a delimiter, NextMarker with one', async () => {
@@ -250,8 +250,8 @@ for (const under of storesUnderTest()) {
       assert.match(text, /<Key>1e3<\/Key>/);
       assert.match(text, /<NextContinuationToken>[A-Za-z0-9_-]+<\/NextContinuationToken>/);
       const v1 = await (await fetch(`${fixture.open.url}/${bucket}?prefix=a%20b%2F&encoding-type=url`)).text();
-      assert.match(v1, /<Prefix>a%20b%2F<\/Prefix><Marker><\/Marker><MaxKeys>1000<\/MaxKeys><IsTruncated>false<\/IsTruncated><EncodingType>url<\/EncodingType>/);
-      assert.match(v1, /<Key>a%20b%2Fc%2Bd<\/Key>/);
+      assert.match(v1, /<Prefix>a b\/<\/Prefix><Marker><\/Marker><MaxKeys>1000<\/MaxKeys><IsTruncated>false<\/IsTruncated><EncodingType>url<\/EncodingType>/);
+      assert.match(v1, /<Key>a%20b\/c%2Bd<\/Key>/, 'v1 encodes keys but not its Prefix, as S3 does');
       const bad = await fetch(`${fixture.open.url}/${bucket}?list-type=2&max-keys=-1`);
       assert.equal(bad.status, 400);
       assert.match(await bad.text(), /<Code>InvalidArgument<\/Code>/);

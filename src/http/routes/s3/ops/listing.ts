@@ -22,14 +22,22 @@ interface ListingQuery {
   encodingType: 'url' | undefined;
 }
 
+/** S3's encoding-type=url: every character but unreserved ones and "/" percent-encoded. */
+const urlEncoded = (name: string) => encodeURIComponent(name).replace(/%2F/g, '/');
+
 function listingQuery(call: BucketCall): ListingQuery {
   const encodingType = call.query.get('encoding-type') ?? undefined;
   if (encodingType !== undefined && encodingType !== 'url') throw new ServiceError('InvalidArgument', 'Invalid Encoding Method specified in Request: only "url" is.');
+  const delimiter = call.query.get('delimiter') || undefined;
+  // listings always come in byte order: asking for none is fine, except where S3 refuses it too
+  if (call.query.get('allow-unordered') === 'true' && delimiter !== undefined) {
+    throw new ServiceError('InvalidArgument', 'allow-unordered cannot be used with a delimiter.');
+  }
   return {
     prefix: call.query.get('prefix') ?? '',
-    delimiter: call.query.get('delimiter') || undefined,
+    delimiter,
     maxKeys: maxKeysOf(call.query.get('max-keys')),
-    encode: encodingType === 'url' ? encodeURIComponent : (name) => name,
+    encode: encodingType === 'url' ? urlEncoded : (name) => name,
     encodingType,
   };
 }
@@ -47,9 +55,9 @@ function objectFields(o: ObjectSummary, asked: ListingQuery, ownedBy: ReturnType
 
 const prefixesOf = (page: ListingPage, asked: ListingQuery) => page.commonPrefixes.map((p) => ({ Prefix: asked.encode(p) }));
 
-/** The head of every listing answer: the bucket, what was asked, whether there is more. */
-function listingHead(call: BucketCall, asked: ListingQuery) {
-  return { Name: call.bucket, Prefix: asked.encode(asked.prefix) };
+/** The head of every listing answer: the bucket and the prefix asked for (which ListObjects v1 never encodes). */
+function listingHead(call: BucketCall, asked: ListingQuery, encodePrefix = true) {
+  return { Name: call.bucket, Prefix: encodePrefix ? asked.encode(asked.prefix) : asked.prefix };
 }
 
 const optional = (name: string, value: string | undefined) => (value === undefined ? {} : { [name]: value });
@@ -66,7 +74,7 @@ const tokenFor = (last: string) => Buffer.from(last, 'utf8').toString('base64url
 
 function afterToken(token: string): string {
   const last = Buffer.from(token, 'base64url').toString('utf8');
-  if (token === '' || tokenFor(last) !== token) throw new ServiceError('InvalidArgument', 'The continuation token provided is incorrect.');
+  if (tokenFor(last) !== token) throw new ServiceError('InvalidArgument', 'The continuation token provided is incorrect.');
   return last;
 }
 
@@ -80,7 +88,8 @@ const listObjectsV2: S3Operation = {
     const asked = listingQuery(call);
     const token = call.query.get('continuation-token') ?? undefined;
     const startAfter = call.query.get('start-after') || undefined;
-    const page = await readPage(call, asked, token !== undefined ? afterToken(token) : startAfter);
+    // an empty token is none (and is echoed as given)
+    const page = await readPage(call, asked, token ? afterToken(token) : startAfter);
     const ownedBy = call.query.get('fetch-owner') === 'true' ? owner(call) : undefined;
     return sendXml(call.reply, 'ListBucketResult', {
       ...listingHead(call, asked),
@@ -110,7 +119,7 @@ const listObjectsV1: S3Operation = {
     // without a delimiter the next marker is the last key, which the client has: S3 sends NextMarker only with one
     const nextMarker = page.isTruncated && asked.delimiter !== undefined ? page.last : undefined;
     return sendXml(call.reply, 'ListBucketResult', {
-      ...listingHead(call, asked),
+      ...listingHead(call, asked, false),
       Marker: asked.encode(marker),
       ...optional('NextMarker', nextMarker && asked.encode(nextMarker)),
       ...pageFacts(asked, page),
