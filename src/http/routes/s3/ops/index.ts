@@ -2,6 +2,8 @@
 import { dispatchOrder } from '../dispatch.js';
 import type { S3Operation } from '../operation.js';
 import { BUCKET_OPERATIONS } from './buckets.js';
+import { COPY_OPERATIONS } from './copy.js';
+import { MULTIPART_OPERATIONS } from './multipart.js';
 import { OBJECT_OPERATIONS } from './objects.js';
 
-export const S3_OPERATIONS: readonly S3Operation[] = dispatchOrder([...BUCKET_OPERATIONS, ...OBJECT_OPERATIONS]);
+export const S3_OPERATIONS: readonly S3Operation[] = dispatchOrder([...BUCKET_OPERATIONS, ...OBJECT_OPERATIONS, ...MULTIPART_OPERATIONS, ...COPY_OPERATIONS]);
