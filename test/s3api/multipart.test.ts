@@ -152,6 +152,8 @@ for (const under of storesUnderTest()) {
       const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
       const part = (PartNumber: number, extra: Record<string, unknown> = {}) =>
         s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber, Body: 'part bytes', ...extra }));
+      await rejectsWithCode(s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumType: 'FULL_OBJECT' })), 'NotImplemented', 501);
+      await rejectsWithCode(s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ACL: 'public-read' })), 'NotImplemented', 501);
       await rejectsWithCode(part(0), 'InvalidArgument', 400);
       await rejectsWithCode(part(10_001), 'InvalidArgument', 400);
       await rejectsWithCode(part(1, { ContentMD5: createHash('md5').update('other bytes').digest('base64') }), 'BadDigest', 400);

@@ -33,7 +33,7 @@ function partNumberOf(call: ObjectCall): number {
  */
 function uploadAlgorithm(call: ObjectCall): ChecksumAlgorithm | undefined {
   const type = header(call, 'x-amz-checksum-type')?.toUpperCase();
-  if (type === 'FULL_OBJECT') throw new ServiceError('NotImplemented', 'Multipart objects keep COMPOSITE checksums only (of the parts’ checksums).');
+  if (type === 'FULL_OBJECT') throw new ServiceError('NotImplemented', 'Multipart objects keep COMPOSITE checksums only, made of the checksums of their parts.');
   if (type !== undefined && type !== 'COMPOSITE') throw new ServiceError('InvalidRequest', `The checksum type ${type} is not COMPOSITE or FULL_OBJECT.`);
   const algorithm = askedAlgorithm(call);
   return algorithm !== undefined && keeps(call, algorithm) ? algorithm : undefined;
