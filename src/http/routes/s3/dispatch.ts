@@ -51,11 +51,15 @@ function matches(op: S3Operation, asked: Asked): boolean {
 
 const TARGET_WORDS: Record<S3Target, string> = { service: 'the service', bucket: 'a bucket', object: 'an object' };
 
-const isSpecific = (op: S3Operation) => op.query !== undefined || op.header !== undefined;
+/** How many conditions an operation puts on a request besides its method and target. */
+const conditions = (op: S3Operation) => (op.query !== undefined ? 1 : 0) + (op.queryValue !== undefined ? 1 : 0) + (op.header !== undefined ? 1 : 0);
 
-/** The operations in the order they are tried: those with a query or header condition before the plain ones. */
+/**
+ * The operations in the order they are tried: the more conditions, the sooner (UploadPartCopy, a query and
+ * a header, before CopyObject, a header, before PutObject, none), whatever file lists them.
+ */
 export function dispatchOrder(operations: readonly S3Operation[]): readonly S3Operation[] {
-  return [...operations.filter(isSpecific), ...operations.filter((op) => !isSpecific(op))];
+  return [...operations].sort((a, b) => conditions(b) - conditions(a)); // stable: ties keep their order
 }
 
 /** `operations` in dispatch order (dispatchOrder). */

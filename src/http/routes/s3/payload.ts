@@ -14,7 +14,7 @@ import { firstHeader } from '../../../auth/sigv4/claim.js';
 import type { PayloadMode } from '../../../auth/sigv4/verify.js';
 import type { ChecksumAlgorithm } from '../../../storage/types.js';
 import { declaredLength, limitedBody } from '../../body.js';
-import { verifiedAtEnd, type DigestCheck } from './verify-at-end.js';
+import { heldUntilEnd, verifiedAtEnd, type DigestCheck } from './verify-at-end.js';
 
 export interface IncomingPayload {
   /** The object's bytes, decoded. */
@@ -84,7 +84,8 @@ export function incomingPayload(request: FastifyRequest, limit: number): Incomin
   const raw = limitedBody(request, limit + framingAllowance(limit));
   raw.on('error', (err) => decoder.destroy(err));
   return {
-    body: raw.pipe(decoder),
+    // the decoder checks the trailer as the body ends: its last bytes wait for that
+    body: heldUntilEnd(raw.pipe(decoder)),
     contentLength: decodedLength,
     trailerChecksum: trailer === undefined ? undefined : trailerAlgorithm(trailer),
     chunked: decoder,

@@ -2,8 +2,10 @@
 import type { Readable } from 'node:stream';
 import { ServiceError } from '../../../../errors/codes.js';
 import { ChecksumSet, checkChecksumValue, verifyChecksums } from '../../../../storage/checksums.js';
-import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type Checksums, type ObjectStore, type Tags } from '../../../../storage/types.js';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type Checksums, type ObjectHeaders, type ObjectStore, type Tags, type WriteConditions } from '../../../../storage/types.js';
+import { keptHeaders, userMetadata } from '../../../objects/metadata.js';
 import { header, type S3Call } from '../context.js';
+import { storedContentEncoding } from '../payload.js';
 import { verifiedAtEnd } from '../verify-at-end.js';
 
 /** Every key acts for the one owner of the service's buckets; the id names the caller's key when there is one. */
@@ -106,4 +108,40 @@ export function assertOwnerOnly(canned: string | undefined, names: Iterable<stri
 /** The same for a request's x-amz-acl and x-amz-grant-* headers. */
 export function assertOwnerOnlyAcl(call: S3Call): void {
   assertOwnerOnly(header(call, 'x-amz-acl'), Object.keys(call.request.headers));
+}
+
+/** The conditions a write puts on the key's current object: If-None-Match: * and If-Match (one ETag, S3 also takes it bare). */
+export function writeConditions(call: S3Call): WriteConditions {
+  const ifMatch = header(call, 'if-match')?.trim();
+  return {
+    ifNoneMatch: header(call, 'if-none-match')?.trim() === '*' ? '*' : undefined,
+    ifMatch: ifMatch === undefined || ifMatch.startsWith('"') ? ifMatch : `"${ifMatch}"`,
+  };
+}
+
+/** Checksums as the elements of an XML answer (<ChecksumCRC32>...), in S3's order. */
+export function checksumElements(checksums: Checksums | undefined): Record<string, string> {
+  const elements: Record<string, string> = {};
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = checksums?.[algorithm];
+    if (value !== undefined) elements[`Checksum${algorithm}`] = value;
+  }
+  return elements;
+}
+
+/** The headers and user metadata a write stores with the object, from its request (aws-chunked is the transfer's, not kept). */
+export function objectHeadersOf(call: S3Call): ObjectHeaders {
+  const kept = keptHeaders(call.request.headers);
+  return { ...kept, contentEncoding: storedContentEncoding(kept.contentEncoding), metadata: userMetadata(call.request.headers) };
+}
+
+/** S3's encoding-type=url: every character but the unreserved ones and "/" percent-encoded. */
+const urlEncoded = (name: string) => encodeURIComponent(name).replace(/%2F/g, '/');
+
+/** How a listing sends names: percent-encoded with encoding-type=url (XML 1.0 cannot carry every character a key may have). */
+export function listingEncoding(call: S3Call): { encode: (name: string) => string; encodingType: 'url' | undefined } {
+  const type = call.query.get('encoding-type');
+  if (type === null) return { encode: (name) => name, encodingType: undefined };
+  if (type !== 'url') throw new ServiceError('InvalidArgument', 'Invalid Encoding Method specified in Request: only "url" is.');
+  return { encode: urlEncoded, encodingType: 'url' };
 }

@@ -9,7 +9,7 @@ import type { ObjectSummary } from '../../../../storage/types.js';
 import type { BucketCall } from '../context.js';
 import type { S3Operation } from '../operation.js';
 import { sendXml } from '../xml.js';
-import { isoDate, owner } from './common.js';
+import { isoDate, listingEncoding, owner } from './common.js';
 import { listPage, maxKeysOf, type ListingPage } from './listing-page.js';
 
 /** What every listing reads from the query; an empty parameter (`?prefix=`) is none. */
@@ -22,12 +22,8 @@ interface ListingQuery {
   encodingType: 'url' | undefined;
 }
 
-/** S3's encoding-type=url: every character but unreserved ones and "/" percent-encoded. */
-const urlEncoded = (name: string) => encodeURIComponent(name).replace(/%2F/g, '/');
-
 function listingQuery(call: BucketCall): ListingQuery {
-  const encodingType = call.query.get('encoding-type') ?? undefined;
-  if (encodingType !== undefined && encodingType !== 'url') throw new ServiceError('InvalidArgument', 'Invalid Encoding Method specified in Request: only "url" is.');
+  const { encode, encodingType } = listingEncoding(call);
   const delimiter = call.query.get('delimiter') || undefined;
   // listings always come in byte order: asking for none is fine, except where S3 refuses it too
   if (call.query.get('allow-unordered') === 'true' && delimiter !== undefined) {
@@ -37,7 +33,7 @@ function listingQuery(call: BucketCall): ListingQuery {
     prefix: call.query.get('prefix') ?? '',
     delimiter,
     maxKeys: maxKeysOf(call.query.get('max-keys')),
-    encode: encodingType === 'url' ? urlEncoded : (name) => name,
+    encode,
     encodingType,
   };
 }

@@ -2,19 +2,12 @@
 import { assertAllowed } from '../../../../auth/authorize.js';
 import { ServiceError } from '../../../../errors/codes.js';
 import type { ObjectMeta } from '../../../../storage/types.js';
-import { keptHeaders, userMetadata, contentMd5Of } from '../../../objects/metadata.js';
+import { contentMd5Of } from '../../../objects/metadata.js';
 import { readContext, sendObject, sendObjectHead, type ReadContext } from '../../../objects/send.js';
 import { header, type ObjectCall } from '../context.js';
 import type { S3Operation } from '../operation.js';
-import { incomingPayload, storedContentEncoding } from '../payload.js';
-import { announcedChecksums, askedAlgorithm, assertOwnerOnlyAcl, checksumHeaders, integrityFor, tagsFromHeader } from './common.js';
-
-/** If-Match on a write: one quoted ETag (S3 also takes it bare). */
-function writeIfMatch(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  return trimmed.startsWith('"') ? trimmed : `"${trimmed}"`;
-}
+import { incomingPayload } from '../payload.js';
+import { announcedChecksums, askedAlgorithm, assertOwnerOnlyAcl, checksumHeaders, integrityFor, objectHeadersOf, tagsFromHeader, writeConditions } from './common.js';
 
 /** The header overrides a GET may ask for in its query (S3 serves them to signed requests; here to any allowed one). */
 const OVERRIDES: Record<string, string> = {
@@ -78,19 +71,15 @@ export const OBJECT_OPERATIONS: readonly S3Operation[] = [
       assertOwnerOnlyAcl(call);
       const payload = incomingPayload(request, call.options.maxObjectSize);
       const integrity = integrityFor(store, payload.body, announcedChecksums(call), payload.trailerChecksum ?? askedAlgorithm(call));
-      const kept = keptHeaders(request.headers);
       const meta = await store.putObject({
         bucket,
         key,
-        ...kept,
-        contentEncoding: storedContentEncoding(kept.contentEncoding),
-        metadata: userMetadata(request.headers),
+        ...objectHeadersOf(call),
         tags: tagsFromHeader(header(call, 'x-amz-tagging')),
         contentLength: payload.contentLength,
         contentMd5: contentMd5Of(header(call, 'content-md5')),
         ...integrity,
-        ifNoneMatch: header(call, 'if-none-match')?.trim() === '*' ? '*' : undefined,
-        ifMatch: writeIfMatch(header(call, 'if-match')),
+        ...writeConditions(call),
         signal: call.signal,
       });
       return reply.headers({ etag: meta.etag, ...checksumHeaders(meta.checksums) }).send();
