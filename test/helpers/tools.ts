@@ -71,3 +71,11 @@ export async function findTool(spec: ToolSpec, env: NodeJS.ProcessEnv = process.
   console.warn(`\n*** ${skip} ***\n`);
   return { skip };
 }
+
+/** ", <version>" for a suite's name ("aws-cli/2.9.19", "rclone v1.60.1"): which tool it tested; "" when skipped. */
+export function toolVersion(found: { tool: Tool } | { skip: string }): string {
+  if (!('tool' in found)) return '';
+  const words = found.tool.version.split(' ');
+  const upTo = words.findIndex((word) => /\d+\.\d+/.test(word));
+  return `, ${words.slice(0, upTo + 1 || words.length).join(' ')}`;
+}

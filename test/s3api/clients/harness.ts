@@ -17,6 +17,7 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   HeadObjectCommand,
+  type HeadObjectCommandOutput,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   S3Client,
@@ -25,7 +26,8 @@ import {
 import { spawnServer, type ChildServer } from '../../helpers/child-server.js';
 import { s3TestConfig } from '../../helpers/s3-test-server.js';
 import { tempDir } from '../../helpers/server.js';
-import type { Tool } from '../../helpers/tools.js';
+import { after, before, describe, it } from '../../helpers/suites.js';
+import { toolVersion, type Tool } from '../../helpers/tools.js';
 import { describeRun, runCli } from '../../cli/harness.js';
 
 export interface S3Key {
@@ -34,7 +36,7 @@ export interface S3Key {
 }
 
 /** The limited key may read, list, write and delete keys under this prefix only, in any bucket. */
-export const GRANTED_PREFIX = 'granted/';
+const GRANTED_PREFIX = 'granted/';
 
 export interface Gate {
   /** The S3 listener, as the tools' endpoint: http://127.0.0.1:<port>. */
@@ -54,7 +56,7 @@ export interface Gate {
   stop(): Promise<void>;
 }
 
-export interface GateUnderTest {
+interface GateUnderTest {
   name: string;
   skip: string | false;
   start(): Promise<Gate>;
@@ -124,7 +126,7 @@ async function startGate(storeEnv: Record<string, string>): Promise<Gate> {
 }
 
 /** A child s3gate on the fs store always, and on the s3 store where a test server is configured. */
-export function gatesUnderTest(): GateUnderTest[] {
+function gatesUnderTest(): GateUnderTest[] {
   const s3 = s3TestConfig();
   return [
     { name: 'fs', skip: false, start: () => startGate({ S3GATE_STORE: 'fs' }) },
@@ -133,8 +135,77 @@ export function gatesUnderTest(): GateUnderTest[] {
 }
 
 /** A bucket name no other run uses (RGW is shared between runs). */
-export function uniqueBucket(tool: string): string {
+function uniqueBucket(tool: string): string {
   return `${tool}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+export const MiB = 1 << 20;
+export const SMALL_SIZE = 7777;
+
+/** What a tool's tests work with, filled in before they run. */
+export interface ToolSuite {
+  gate: Gate;
+  tool: Tool;
+  /** A bucket of the suite's own (made by the tool's first test or set-up), removed after. */
+  bucket: string;
+  /** A file of SMALL_SIZE random bytes. */
+  small: { path: string; md5: string };
+}
+
+/**
+ * One suite per store for a tool: a child s3gate started before, the bucket and the service removed after.
+ * `name` starts the suites' names and the bucket's ("aws CLI v2" → "aws-cli-v2-...").
+ */
+export function describeTool(name: string, found: { tool: Tool } | { skip: string }, body: (suite: ToolSuite) => void): void {
+  for (const under of gatesUnderTest()) {
+    describe(`${name} against the S3 listener (${under.name}${toolVersion(found)})`, { skip: 'skip' in found ? found.skip : under.skip }, () => {
+      // its fields are set before any test of the suite runs, and its body's own hooks run after this one
+      const suite = { bucket: uniqueBucket(name.toLowerCase().replace(/[^a-z0-9]+/g, '-')), small: { path: '', md5: '' } } as ToolSuite;
+      before(async () => {
+        if ('skip' in found) throw new Error(found.skip);
+        suite.tool = found.tool;
+        suite.gate = await under.start();
+        suite.small.path = join(suite.gate.work, 'up', 'small.bin');
+        suite.small.md5 = await writeRandomFile(suite.small.path, SMALL_SIZE);
+      });
+      after(async () => {
+        if (!suite.gate) return;
+        await removeBucket(suite.gate, suite.bucket);
+        await suite.gate.stop();
+      });
+      body(suite);
+    });
+  }
+}
+
+/** The key with its secret's last character changed. */
+function wrongSecret(key: S3Key): S3Key {
+  return { id: key.id, secret: `${key.secret.slice(0, -1)}${key.secret.endsWith('x') ? 'y' : 'x'}` };
+}
+
+/** How a tool's output names each refusal: by its S3 code, or by status where the tool shows no code. */
+export interface Refusals {
+  wrongSecret: RegExp;
+  outsideGrants: RegExp;
+}
+
+/**
+ * The two refusals every tool must meet, as tests: a wrong secret, and the limited key outside its grants;
+ * each stores nothing, and inside its grants the limited key may write. `upload(key, as)` sends the
+ * suite's small file to `key` with the key `as`.
+ */
+export function itRefuses(s: ToolSuite, upload: (key: string, as: S3Key) => Promise<ToolRun>, refusals: Refusals): void {
+  it('refuses a wrong secret, and stores nothing', async () => {
+    assertRefused(s, await upload('wrong-secret.bin', wrongSecret(s.gate.admin)), refusals.wrongSecret);
+    await assertNotStored(s, 'wrong-secret.bin');
+  });
+
+  it('refuses a key outside its grants, and stores nothing; inside them it may write', async () => {
+    assertRefused(s, await upload('outside.bin', s.gate.limited), refusals.outsideGrants);
+    await assertNotStored(s, 'outside.bin');
+    assertRan(s, await upload(`${GRANTED_PREFIX}inside.bin`, s.gate.limited));
+    await assertStored(s, `${GRANTED_PREFIX}inside.bin`, s.small.md5);
+  });
 }
 
 export interface ToolRun {
@@ -149,7 +220,7 @@ export interface ToolRun {
  * Runs a tool with nothing of the user's: the environment is PATH, a home in the gate's scratch folder and
  * `env`. Killed after `timeoutMs` (a hanging tool fails the test instead of stalling the run).
  */
-export function runTool(gate: Gate, tool: Tool, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ToolRun> {
+export function runTool({ gate, tool }: ToolSuite, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ToolRun> {
   const home = join(gate.work, 'home');
   const command = [tool.path, ...args].join(' ');
   return new Promise((resolve) => {
@@ -165,19 +236,19 @@ export function runTool(gate: Gate, tool: Tool, args: string[], env: Record<stri
   });
 }
 
-function report(gate: Gate, run: ToolRun): string {
+function report({ gate }: ToolSuite, run: ToolRun): string {
   const log = gate.log().split('\n').slice(-40).join('\n');
   return `${run.command}\nexit ${run.code}\n--- stdout\n${run.stdout.slice(-4000)}\n--- stderr\n${run.stderr.slice(-4000)}\n--- s3gate's log (last lines)\n${log}`;
 }
 
-export function assertRan(gate: Gate, run: ToolRun): void {
-  assert.equal(run.code, 0, report(gate, run));
+export function assertRan(suite: ToolSuite, run: ToolRun): void {
+  assert.equal(run.code, 0, report(suite, run));
 }
 
 /** The tool failed, and said why in words matching `why` (an S3 error code such as AccessDenied). */
-export function assertRefused(gate: Gate, run: ToolRun, why: RegExp): void {
-  assert.notEqual(run.code, 0, `expected a refusal:\n${report(gate, run)}`);
-  assert.match(`${run.stdout}\n${run.stderr}`, why, report(gate, run));
+export function assertRefused(suite: ToolSuite, run: ToolRun, why: RegExp): void {
+  assert.notEqual(run.code, 0, `expected a refusal:\n${report(suite, run)}`);
+  assert.match(`${run.stdout}\n${run.stderr}`, why, report(suite, run));
 }
 
 /** Writes `size` random bytes to `path` in 1 MiB chunks; its MD5. */
@@ -221,8 +292,8 @@ export async function writeTree(root: string): Promise<Map<string, string>> {
   return treeDigests(root);
 }
 
-/** The object is not there (a refused write stored nothing). */
-export async function assertNotStored(gate: Gate, bucket: string, key: string): Promise<void> {
+/** The object is not in the suite's bucket (a refused write stored nothing). */
+export async function assertNotStored({ gate, bucket }: ToolSuite, key: string): Promise<void> {
   await assert.rejects(gate.sdk.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), (err: unknown) => {
     assert.ok(err instanceof S3ServiceException, String(err));
     assert.equal(err.$metadata.httpStatusCode, 404, `${bucket}/${key} should not exist`);
@@ -230,8 +301,22 @@ export async function assertNotStored(gate: Gate, bucket: string, key: string): 
   });
 }
 
+/** The object is in the suite's bucket, with the MD5 `md5` as its (single-part) ETag. */
+export async function assertStored({ gate, bucket }: ToolSuite, key: string, md5: string): Promise<void> {
+  const head = await gate.sdk.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  assert.equal(head.ETag, `"${md5}"`, `${bucket}/${key}`);
+}
+
+/** The object is `size` bytes sent in `parts` parts (its ETag says how many); its head, for more checks. */
+export async function assertParts({ gate, bucket }: ToolSuite, key: string, size: number, parts: number): Promise<HeadObjectCommandOutput> {
+  const head = await gate.sdk.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  assert.equal(head.ContentLength, size);
+  assert.match(head.ETag ?? '', new RegExp(`^"[0-9a-f]{32}-${parts}"$`), `${key} in ${parts} parts`);
+  return head;
+}
+
 /** Removes a bucket with whatever a test left in it (uploads too): RGW outlives the run. Best effort. */
-export async function removeBucket(gate: Gate, bucket: string): Promise<void> {
+async function removeBucket(gate: Gate, bucket: string): Promise<void> {
   try {
     const uploads = await gate.sdk.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
     for (const upload of uploads.Uploads ?? []) await gate.sdk.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
