@@ -42,6 +42,8 @@ export const ERROR_STATUS = {
   NoSuchKey: 404,
   NotFound: 404,
   NoSuchUpload: 404,
+  /** A version id other than "null": s3gate keeps one version of each object. */
+  NoSuchVersion: 404,
   NoSuchTagSet: 404,
   NoSuchCORSConfiguration: 404,
   MethodNotAllowed: 405,

@@ -1,7 +1,20 @@
 /** Every S3 operation the face offers (the dispatcher tries those with a query or header condition first). */
 import { dispatchOrder } from '../dispatch.js';
 import type { S3Operation } from '../operation.js';
+import { ACL_OPERATIONS } from './acl.js';
+import { ATTRIBUTES_OPERATIONS } from './attributes.js';
 import { BUCKET_OPERATIONS } from './buckets.js';
+import { DELETE_MANY_OPERATIONS } from './delete-many.js';
+import { LISTING_OPERATIONS } from './listing.js';
+import { OBJECT_TAGGING_OPERATIONS } from './object-tagging.js';
 import { OBJECT_OPERATIONS } from './objects.js';
 
-export const S3_OPERATIONS: readonly S3Operation[] = dispatchOrder([...BUCKET_OPERATIONS, ...OBJECT_OPERATIONS]);
+export const S3_OPERATIONS: readonly S3Operation[] = dispatchOrder([
+  ...BUCKET_OPERATIONS,
+  ...OBJECT_OPERATIONS,
+  ...LISTING_OPERATIONS,
+  ...DELETE_MANY_OPERATIONS,
+  ...ACL_OPERATIONS,
+  ...OBJECT_TAGGING_OPERATIONS,
+  ...ATTRIBUTES_OPERATIONS,
+]);
