@@ -83,8 +83,8 @@ describeTool('rclone', await findTool(RCLONE), (s) => {
   itRefuses(s, (key, as) => rclone(['copyto', s.small.path, remote(key), '--s3-no-check-bucket'], as), { wrongSecret: forbidden, outsideGrants: forbidden });
 
   it('deletes files and purges the bucket', async () => {
-    assertRan(s, await rclone(['deletefile', remote('big.bin')]));
-    await assertNotStored(s, 'big.bin');
+    assertRan(s, await rclone(['deletefile', remote('tree/top.txt')]));
+    await assertNotStored(s, 'tree/top.txt');
     assertRan(s, await rclone(['purge', remote()]));
     const buckets = await rclone(['lsd', 's3gate:']);
     assertRan(s, buckets);

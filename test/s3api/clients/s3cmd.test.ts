@@ -70,7 +70,9 @@ describeTool('s3cmd', await findTool(S3CMD), (s) => {
 
   it('deletes everything recursively and removes the bucket', async () => {
     assertRan(s, await s3cmd(['del', '--recursive', '--force', url()]));
-    await assertNotStored(s, 'big.bin');
+    const left = await s3cmd(['ls', '--recursive', url()]);
+    assertRan(s, left);
+    assert.equal(left.stdout, '', 'nothing left in the bucket');
     assertRan(s, await s3cmd(['rb', url()]));
     const listed = await s3cmd(['ls']);
     assertRan(s, listed);
