@@ -2,8 +2,10 @@
 import type { Readable } from 'node:stream';
 import { ServiceError } from '../../../../errors/codes.js';
 import { ChecksumSet, checkChecksumValue, verifyChecksums } from '../../../../storage/checksums.js';
-import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type Checksums, type ObjectStore, type Tags } from '../../../../storage/types.js';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type Checksums, type ObjectHeaders, type ObjectStore, type Tags, type WriteConditions } from '../../../../storage/types.js';
+import { keptHeaders, userMetadata } from '../../../objects/metadata.js';
 import { header, type S3Call } from '../context.js';
+import { storedContentEncoding } from '../payload.js';
 import { verifiedAtEnd } from '../verify-at-end.js';
 
 /** Every key acts for the one owner of the service's buckets; the id names the caller's key when there is one. */
@@ -99,4 +101,29 @@ export function assertOwnerOnlyAcl(call: S3Call): void {
   }
   const grant = Object.keys(call.request.headers).find((name) => name.startsWith('x-amz-grant-'));
   if (grant) throw new ServiceError('NotImplemented', `${grant} is not supported: access is given by s3gate's access keys and their grants.`);
+}
+
+/** The conditions a write puts on the key's current object: If-None-Match: * and If-Match (one ETag, S3 also takes it bare). */
+export function writeConditions(call: S3Call): WriteConditions {
+  const ifMatch = header(call, 'if-match')?.trim();
+  return {
+    ifNoneMatch: header(call, 'if-none-match')?.trim() === '*' ? '*' : undefined,
+    ifMatch: ifMatch === undefined || ifMatch.startsWith('"') ? ifMatch : `"${ifMatch}"`,
+  };
+}
+
+/** Checksums as the elements of an XML answer (<ChecksumCRC32>...), in S3's order. */
+export function checksumElements(checksums: Checksums | undefined): Record<string, string> {
+  const elements: Record<string, string> = {};
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = checksums?.[algorithm];
+    if (value !== undefined) elements[`Checksum${algorithm}`] = value;
+  }
+  return elements;
+}
+
+/** The headers and user metadata a write stores with the object, from its request (aws-chunked is the transfer's, not kept). */
+export function objectHeadersOf(call: S3Call): ObjectHeaders {
+  const kept = keptHeaders(call.request.headers);
+  return { ...kept, contentEncoding: storedContentEncoding(kept.contentEncoding), metadata: userMetadata(call.request.headers) };
 }

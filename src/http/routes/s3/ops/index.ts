@@ -4,8 +4,10 @@ import type { S3Operation } from '../operation.js';
 import { ACL_OPERATIONS } from './acl.js';
 import { ATTRIBUTES_OPERATIONS } from './attributes.js';
 import { BUCKET_OPERATIONS } from './buckets.js';
+import { COPY_OPERATIONS } from './copy.js';
 import { DELETE_MANY_OPERATIONS } from './delete-many.js';
 import { LISTING_OPERATIONS } from './listing.js';
+import { MULTIPART_OPERATIONS } from './multipart.js';
 import { OBJECT_TAGGING_OPERATIONS } from './object-tagging.js';
 import { OBJECT_OPERATIONS } from './objects.js';
 
@@ -17,4 +19,6 @@ export const S3_OPERATIONS: readonly S3Operation[] = dispatchOrder([
   ...ACL_OPERATIONS,
   ...OBJECT_TAGGING_OPERATIONS,
   ...ATTRIBUTES_OPERATIONS,
+  ...MULTIPART_OPERATIONS,
+  ...COPY_OPERATIONS,
 ]);
