@@ -11,6 +11,8 @@ export const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url))
 
 export interface ChildServer {
   url: string;
+  /** The S3 listener's address ("s3Address" of the start line), when it is on. */
+  s3Url: string | undefined;
   proc: ChildProcess;
   /** Everything the process wrote so far. */
   output(): string;
@@ -40,6 +42,22 @@ export async function runScriptToEnd(script: string, args: string[] = [], timeou
   return stdout;
 }
 
+/** The listeners' addresses from the start line, once a whole one is in `out` (it may arrive in pieces). */
+function startLine(out: string): { url: string; s3Url: string | undefined } | undefined {
+  for (const line of out.split('\n').slice(0, -1)) {
+    if (!line.includes('"address":"')) continue;
+    let fields: { address?: unknown; s3Address?: unknown };
+    try {
+      fields = JSON.parse(line) as typeof fields;
+    } catch {
+      continue; // not a log record (stderr shares the output)
+    }
+    if (typeof fields.address !== 'string') continue;
+    return { url: fields.address, s3Url: typeof fields.s3Address === 'string' ? fields.s3Address : undefined };
+  }
+  return undefined;
+}
+
 export function spawnServer(env: Record<string, string>, opts: { cwd?: string; args?: string[] } = {}): Promise<ChildServer> {
   // with the V8 flag of `npm start` and deploy/ (README, "Memory"), so memory is measured as run
   const proc = spawn(process.execPath, ['--max-semi-space-size=2', MAIN, ...(opts.args ?? [])], {
@@ -57,11 +75,11 @@ export function spawnServer(env: Record<string, string>, opts: { cwd?: string; a
       reject(new Error(`server did not start in 20 s:\n${out}`));
     }, 20_000);
     const check = () => {
-      const match = /"address":"(https?:\/\/[^"]+)"/.exec(out);
-      if (match?.[1]) {
+      const started = startLine(out);
+      if (started) {
         clearTimeout(timer);
         proc.stdout.off('data', check);
-        resolve({ url: match[1], proc, output: () => out, exited });
+        resolve({ ...started, proc, output: () => out, exited });
       }
     };
     proc.stdout.on('data', check);

@@ -17,6 +17,8 @@ const parser = new XMLParser({
   trimValues: false,
   ignoreDeclaration: true,
   processEntities: true,
+  // numeric character references too: Go's encoder (rclone) writes the quotes of an ETag as &#34;
+  htmlEntities: true,
   // repeated elements are arrays only where S3 repeats them; the readers ask with listOf()
 });
 
