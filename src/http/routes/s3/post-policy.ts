@@ -6,6 +6,7 @@
  * content-length-range is returned for the upload to enforce while the file streams.
  */
 import { ServiceError } from '../../../errors/codes.js';
+import { PROOF_FIELDS } from './post-signature.js';
 
 type FieldCondition = { kind: 'eq' | 'starts-with'; field: string; value: string; text: string };
 type LengthCondition = { kind: 'content-length-range'; min: number; max: number; text: string };
@@ -100,7 +101,7 @@ export function readPolicy(base64: string): PostPolicy {
  * which can only make an upload fail, never let more in.
  */
 function exempt(field: string): boolean {
-  return field === 'policy' || field === 'x-amz-signature' || field === 'file' || field.startsWith('x-ignore-') || field.startsWith('x-amz-checksum-');
+  return PROOF_FIELDS.has(field) || field === 'file' || field.startsWith('x-ignore-') || field.startsWith('x-amz-checksum-');
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * PostObject: a browser upload, an HTML form POSTed to the bucket as multipart/form-data. The form carries
- * its own proof (a policy signed with SigV4, post-signature.ts) instead of an Authorization header, so the
+ * its own proof (a policy signed with SigV4 or SigV2, post-signature.ts) instead of an Authorization header, so the
  * route lets such requests in unsigned (isBrowserUpload) and the operation checks the policy and every one
  * of its conditions (post-policy.ts) before the file reaches the store. The file streams straight into the
  * store, kept within the policy's content-length-range as it flows.
@@ -24,6 +24,20 @@ import { hasSignedPolicy, verifyPolicySignature } from '../post-signature.js';
 import { sendXml } from '../xml.js';
 import { assertOwnerOnly, integrityFor } from './common.js';
 import { tagsFromDocument } from './tagging-xml.js';
+
+/**
+ * A file beyond the policy's content-length-range: S3 answers 400 as for one below it (the form broke its
+ * own policy), not the 413 of a body beyond what the service takes at all.
+ */
+class BeyondPolicyRange extends ServiceError {
+  constructor() {
+    super('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.');
+  }
+
+  override get status(): number {
+    return 400;
+  }
+}
 
 /** Tags from the form's `tagging` field: a Tagging document, as in PutObjectTagging. */
 const tagsOfField = (document: string | undefined): Tags | undefined => (document === undefined ? undefined : tagsFromDocument(document));
@@ -145,7 +159,7 @@ export const POST_OBJECT_OPERATIONS: readonly S3Operation[] = [
         tooSmall: () => new ServiceError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size.'),
         tooLarge: () =>
           range && range.max <= limit
-            ? new ServiceError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.')
+            ? new BeyondPolicyRange()
             : new ServiceError('EntityTooLarge', `The body is larger than the limit of ${limit} bytes.`),
       });
       const meta = await store.putObject({
