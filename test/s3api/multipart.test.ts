@@ -219,6 +219,20 @@ for (const under of storesUnderTest()) {
       await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'explicit/fresh' }));
     });
 
+    it('answers a completion sent again as the first one (a 1-byte part), while the object is still what it made', async () => {
+      const key = 'explicit/again';
+      const { uploadId, done } = await uploadParts(key, [Buffer.from('x')]);
+      const first = await complete(key, uploadId, done);
+      const again = await complete(key, uploadId, done);
+      assert.equal(again.ETag, first.ETag);
+      assert.equal(again.ETag, multipartEtag([Buffer.from('x')]));
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      assert.equal((await bodyBytes(got.Body)).toString(), 'x');
+      // once the key holds another object, the upload is gone for good
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'replaced' }));
+      await rejectsWithCode(complete(key, uploadId, done), 'NoSuchUpload', 404);
+    });
+
     it('aborts an upload (204), after which it is gone', async () => {
       const key = 'explicit/aborted';
       const { uploadId } = await uploadParts(key, [Buffer.from('discarded')]);

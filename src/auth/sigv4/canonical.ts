@@ -77,13 +77,29 @@ function canonicalQuery(rawQuery: string, spelling: Spelling): string {
     .join('&');
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A header value as its client signed it. Node reads header bytes as latin1; clients sign text as UTF-8:
+ * boto3 sends that UTF-8 too (so the bytes are decoded as UTF-8 again), while Node clients such as the
+ * AWS SDK send the latin1 byte of each character (which is seldom valid UTF-8, and so left as it is).
+ */
+function signedText(value: string): string {
+  if (!/[\x80-\xff]/.test(value)) return value;
+  try {
+    return utf8.decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return value;
+  }
+}
+
 /** Each signed header's values, trimmed, inner runs of spaces made one, joined by commas. */
 function canonicalHeaders(rawHeaders: readonly string[], signedHeaders: readonly string[]): string {
   const values = new Map<string, string[]>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = (rawHeaders[i] ?? '').toLowerCase();
     const list = values.get(name) ?? [];
-    list.push((rawHeaders[i + 1] ?? '').trim().replace(/\s+/g, ' '));
+    list.push(signedText(rawHeaders[i + 1] ?? '').trim().replace(/\s+/g, ' '));
     values.set(name, list);
   }
   return signedHeaders.map((name) => `${name}:${(values.get(name) ?? []).join(',')}\n`).join('');

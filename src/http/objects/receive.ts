@@ -6,29 +6,62 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { isServiceError, ServiceError } from '../../errors/codes.js';
-import type { ObjectMeta, ObjectStore } from '../../storage/types.js';
+import { sameEtag } from '../../storage/preconditions.js';
+import type { ObjectMeta, ObjectStore, WriteConditions } from '../../storage/types.js';
 import { declaredLength, limitedBody } from '../body.js';
 import { requestSignal } from '../request-signal.js';
 import type { WriteHeaders } from './headers.js';
 import { contentMd5Of, keptHeaders, userMetadata } from './metadata.js';
 
+/** A write's If-Match and If-None-Match, each `*` or one quoted ETag (its face has checked the syntax). */
+export interface AskedWriteConditions {
+  ifMatch?: string | undefined;
+  ifNoneMatch?: string | undefined;
+}
+
 /**
- * If-Match as the store takes it: one quoted ETag. `*` (any current object) becomes the current ETag;
- * a weak tag can never match strongly, so it fails at once.
+ * The conditions a write puts on the key's current object, as the store takes them. If-Match `*` and
+ * If-None-Match with an ETag are not store conditions: they are decided against the current object here,
+ * and the write is then pinned to that object (or to no object), so the store refuses it if the key
+ * changed meanwhile. A weak If-Match tag can never match strongly; `missing` is what an If-Match on a
+ * key without an object answers (HTTP says 412, S3 says 404 NoSuchKey).
  */
-async function ifMatchOf(store: ObjectStore, header: string | undefined, where: { bucket: string; key: string; signal: AbortSignal }): Promise<string | undefined> {
-  if (header === undefined) return undefined;
-  const value = header.trim();
-  const failed = () => new ServiceError('PreconditionFailed', `"${where.key}" does not match If-Match.`);
-  if (value === '*') {
-    try {
-      return (await store.headObject({ bucket: where.bucket, key: where.key, signal: where.signal })).etag;
-    } catch (err) {
-      if (isServiceError(err) && err.code === 'NoSuchKey') throw failed();
-      throw err;
-    }
+export async function resolveWriteConditions(
+  store: ObjectStore,
+  asked: AskedWriteConditions,
+  where: { bucket: string; key: string; signal: AbortSignal },
+  missing: () => ServiceError,
+): Promise<WriteConditions> {
+  const { ifMatch, ifNoneMatch } = asked;
+  // the store decides these alone, atomically
+  if (ifMatch === undefined && (ifNoneMatch === undefined || ifNoneMatch === '*')) return { ifNoneMatch };
+  if (ifMatch !== undefined && ifMatch.startsWith('W/')) throw matchFailed(where.key, 'If-Match');
+  const current = await currentEtag(store, where);
+  if (ifMatch !== undefined) {
+    if (current === undefined) throw missing();
+    if (ifMatch !== '*' && !sameEtag(current, ifMatch)) throw matchFailed(where.key, 'If-Match');
   }
-  if (value.startsWith('W/')) throw failed();
+  if (ifNoneMatch !== undefined && current !== undefined && (ifNoneMatch === '*' || sameEtag(current, ifNoneMatch))) {
+    throw matchFailed(where.key, 'If-None-Match');
+  }
+  return current === undefined ? { ifNoneMatch: '*' } : { ifMatch: current };
+}
+
+const matchFailed = (key: string, condition: string) => new ServiceError('PreconditionFailed', `"${key}" does not meet ${condition}.`);
+
+async function currentEtag(store: ObjectStore, where: { bucket: string; key: string; signal: AbortSignal }): Promise<string | undefined> {
+  try {
+    return (await store.headObject(where)).etag;
+  } catch (err) {
+    if (isServiceError(err) && err.code === 'NoSuchKey') return undefined;
+    throw err;
+  }
+}
+
+/** v1's If-Match: `*` or one quoted ETag. */
+function v1IfMatch(header: string | undefined): string | undefined {
+  const value = header?.trim();
+  if (value === undefined || value === '*' || value.startsWith('W/')) return value;
   if (!/^"[^"]*"$/.test(value)) {
     throw new ServiceError('InvalidArgument', 'If-Match on an upload takes one quoted ETag or *.');
   }
@@ -53,7 +86,12 @@ export async function storeRequestBody(
   const signal = requestSignal(request, reply);
   const contentMd5 = contentMd5Of(headers['content-md5']);
   const metadata = userMetadata(headers);
-  const ifMatch = await ifMatchOf(store, headers['if-match'], { bucket, key, signal });
+  const conditions = await resolveWriteConditions(
+    store,
+    { ifMatch: v1IfMatch(headers['if-match']), ifNoneMatch: headers['if-none-match'] },
+    { bucket, key, signal },
+    () => new ServiceError('PreconditionFailed', `"${key}" does not exist (If-Match).`),
+  );
   return store.putObject({
     bucket,
     key,
@@ -62,8 +100,7 @@ export async function storeRequestBody(
     contentLength: declaredLength(request),
     metadata,
     contentMd5,
-    ifNoneMatch: headers['if-none-match'] === '*' ? '*' : undefined,
-    ifMatch,
+    ...conditions,
     signal,
   });
 }

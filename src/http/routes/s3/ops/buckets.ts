@@ -72,15 +72,9 @@ export const BUCKET_OPERATIONS: readonly S3Operation[] = [
     async handle(call) {
       assertAllowed(call.request, 'admin', call.bucket);
       await checkLocation(call);
-      try {
-        await call.store.createBucket({ bucket: call.bucket, signal: call.signal });
-      } catch (err) {
-        // every key acts for the one owner: the bucket is the caller's own
-        if (err instanceof ServiceError && err.code === 'BucketAlreadyExists') {
-          throw new ServiceError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.');
-        }
-        throw err;
-      }
+      // the store's BucketAlreadyExists as it is, as Ceph RGW answers it: keys cannot tell one owner's
+      // buckets from another's, so "already owned by you" could be untrue
+      await call.store.createBucket({ bucket: call.bucket, signal: call.signal });
       return call.reply.header('location', `/${call.bucket}`).send();
     },
   },

@@ -4,7 +4,8 @@ import { ServiceError } from '../../../../errors/codes.js';
 import { ChecksumSet, checkChecksumValue, verifyChecksums } from '../../../../storage/checksums.js';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type Checksums, type ObjectHeaders, type ObjectStore, type Tags, type WriteConditions } from '../../../../storage/types.js';
 import { keptHeaders, userMetadata } from '../../../objects/metadata.js';
-import { header, type S3Call } from '../context.js';
+import { resolveWriteConditions } from '../../../objects/receive.js';
+import { header, type ObjectCall, type S3Call } from '../context.js';
 import { storedContentEncoding } from '../payload.js';
 import { verifiedAtEnd } from '../verify-at-end.js';
 
@@ -110,13 +111,24 @@ export function assertOwnerOnlyAcl(call: S3Call): void {
   assertOwnerOnly(header(call, 'x-amz-acl'), Object.keys(call.request.headers));
 }
 
-/** The conditions a write puts on the key's current object: If-None-Match: * and If-Match (one ETag, S3 also takes it bare). */
-export function writeConditions(call: S3Call): WriteConditions {
-  const ifMatch = header(call, 'if-match')?.trim();
-  return {
-    ifNoneMatch: header(call, 'if-none-match')?.trim() === '*' ? '*' : undefined,
-    ifMatch: ifMatch === undefined || ifMatch.startsWith('"') ? ifMatch : `"${ifMatch}"`,
-  };
+/** An ETag of a condition header as the store compares it: S3 also takes one bare. */
+function quotedEtag(value: string | undefined): string | undefined {
+  const tag = value?.trim();
+  return tag === undefined || tag === '*' || tag.startsWith('"') || tag.startsWith('W/') ? tag : `"${tag}"`;
+}
+
+/**
+ * The conditions a write puts on the key's current object: If-Match and If-None-Match, each `*` or one
+ * ETag; an If-Match on a key without an object answers 404 NoSuchKey, as S3 does.
+ */
+export function writeConditions(call: ObjectCall): Promise<WriteConditions> {
+  const { bucket, key } = call;
+  return resolveWriteConditions(
+    call.store,
+    { ifMatch: quotedEtag(header(call, 'if-match')), ifNoneMatch: quotedEtag(header(call, 'if-none-match')) },
+    { bucket, key, signal: call.signal },
+    () => new ServiceError('NoSuchKey', 'The specified key does not exist.'),
+  );
 }
 
 /** Checksums as the elements of an XML answer (<ChecksumCRC32>...), in S3's order. */

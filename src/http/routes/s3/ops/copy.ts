@@ -43,7 +43,7 @@ export const COPY_OPERATIONS: readonly S3Operation[] = [
         taggingDirective,
         tags: taggingDirective === 'REPLACE' ? tagsFromHeader(header(call, 'x-amz-tagging')) : undefined,
         checksumAlgorithm: askedAlgorithm(call),
-        ...writeConditions(call),
+        ...(await writeConditions(call)),
         signal: call.signal,
       });
       return sendXml(call.reply, 'CopyObjectResult', { ETag: meta.etag, LastModified: isoDate(meta.lastModified), ...checksumElements(meta.checksums) });

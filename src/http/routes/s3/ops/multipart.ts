@@ -4,9 +4,10 @@
  * S3's rules on completion (part order, ETags, part sizes); here the requests are read and answered.
  * Every call on an upload needs 'write' on its key, as writing the object would.
  */
+import { createHash } from 'node:crypto';
 import { assertAllowed } from '../../../../auth/authorize.js';
-import { ServiceError } from '../../../../errors/codes.js';
-import { CHECKSUM_ALGORITHMS, MAX_PART_SIZE, MAX_PARTS, type ChecksumAlgorithm, type Checksums, type CompletedPart } from '../../../../storage/types.js';
+import { isServiceError, ServiceError } from '../../../../errors/codes.js';
+import { CHECKSUM_ALGORITHMS, MAX_PART_SIZE, MAX_PARTS, type ChecksumAlgorithm, type Checksums, type CompletedPart, type ObjectMeta } from '../../../../storage/types.js';
 import { contentMd5Of } from '../../../objects/metadata.js';
 import { header, type ObjectCall, type S3Call } from '../context.js';
 import type { S3Operation } from '../operation.js';
@@ -68,6 +69,33 @@ async function completedParts(call: ObjectCall): Promise<CompletedPart[]> {
   // S3's schema wants at least one part
   if (parts.length === 0) throw new ServiceError('MalformedXML', MALFORMED);
   return parts.map((node) => completedPart(call, node));
+}
+
+/** The ETag S3 gives the object these parts make: the MD5 of their binary MD5s, then "-N" (undefined for other ETags). */
+function etagOfParts(parts: readonly CompletedPart[]): string | undefined {
+  const hash = createHash('md5');
+  for (const part of parts) {
+    const hex = /^"?([0-9a-f]{32})"?$/i.exec(part.etag)?.[1];
+    if (hex === undefined) return undefined;
+    hash.update(Buffer.from(hex, 'hex'));
+  }
+  return `"${hash.digest('hex')}-${parts.length}"`;
+}
+
+/**
+ * A completion sent again after it succeeded (a client retrying one whose answer it lost): the upload is
+ * gone, but while the key's object is still the one these parts made, S3 answers it as it did the first time.
+ */
+async function completedBefore(call: ObjectCall, parts: readonly CompletedPart[]): Promise<ObjectMeta | undefined> {
+  const etag = etagOfParts(parts);
+  if (etag === undefined) return undefined;
+  try {
+    const current = await call.store.headObject({ bucket: call.bucket, key: call.key, signal: call.signal });
+    return current.etag === etag ? current : undefined;
+  } catch (err) {
+    if (isServiceError(err) && err.code === 'NoSuchKey') return undefined;
+    throw err;
+  }
 }
 
 /** The object's address as the request named it (path- or virtual-hosted-style). */
@@ -159,7 +187,15 @@ export const MULTIPART_OPERATIONS: readonly S3Operation[] = [
       const { bucket, key } = call;
       assertAllowed(call.request, 'write', bucket, key);
       const parts = await completedParts(call);
-      const meta = await call.store.completeMultipartUpload({ bucket, key, uploadId: uploadIdOf(call), parts, ...writeConditions(call), signal: call.signal });
+      const uploadId = uploadIdOf(call);
+      let meta: ObjectMeta;
+      try {
+        meta = await call.store.completeMultipartUpload({ bucket, key, uploadId, parts, ...(await writeConditions(call)), signal: call.signal });
+      } catch (err) {
+        const before = isServiceError(err) && err.code === 'NoSuchUpload' ? await completedBefore(call, parts) : undefined;
+        if (before === undefined) throw err;
+        meta = before;
+      }
       return sendXml(call.reply, 'CompleteMultipartUploadResult', {
         Location: locationOf(call),
         Bucket: bucket,

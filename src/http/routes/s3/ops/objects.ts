@@ -69,6 +69,7 @@ export const OBJECT_OPERATIONS: readonly S3Operation[] = [
       const { request, reply, store, bucket, key } = call;
       assertAllowed(request, 'write', bucket, key);
       assertOwnerOnlyAcl(call);
+      const conditions = await writeConditions(call); // before the body: a failed condition answers without it
       const payload = incomingPayload(request, call.options.maxObjectSize);
       const integrity = integrityFor(store, payload.body, announcedChecksums(call), payload.trailerChecksum ?? askedAlgorithm(call));
       const meta = await store.putObject({
@@ -79,7 +80,7 @@ export const OBJECT_OPERATIONS: readonly S3Operation[] = [
         contentLength: payload.contentLength,
         contentMd5: contentMd5Of(header(call, 'content-md5')),
         ...integrity,
-        ...writeConditions(call),
+        ...conditions,
         signal: call.signal,
       });
       return reply.headers({ etag: meta.etag, ...checksumHeaders(meta.checksums) }).send();
