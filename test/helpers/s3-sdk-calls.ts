@@ -1,8 +1,8 @@
 /** What the S3 API tests share: an SDK client with its default settings, a fresh bucket, S3 errors expected. */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { CreateBucketCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { s3Client, uniqueBucket } from './s3-fixture.js';
 import { startS3Server, type StoreUnderTest, type TestServer } from './server.js';
 
 export interface SdkKey {
@@ -11,11 +11,9 @@ export interface SdkKey {
 }
 
 /** A client of the S3 listener at `url`, path-style, as an application would make it (default checksums). */
-export function sdkClient(url: string, key: SdkKey): S3Client {
-  return new S3Client({ endpoint: url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: key.id, secretAccessKey: key.secret } });
-}
+export const sdkClient = (url: string, key: SdkKey): S3Client => s3Client(url, key);
 
-export const freshBucketName = (label: string) => `${label}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+export const freshBucketName = uniqueBucket;
 
 /** Awaits an S3 error of this code and status; returns it for further checks. */
 export async function expectS3Error(promise: Promise<unknown>, code: string, status: number): Promise<S3ServiceException> {

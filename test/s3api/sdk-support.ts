@@ -1,8 +1,11 @@
 /** What the S3 API tests of multipart uploads and copies share: a client, keys, and error and byte checks. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { rejectsWithCode, s3Client, uniqueBucket } from '../helpers/s3-fixture.js';
 import { startS3Server, type StoreUnderTest, type TestServer } from '../helpers/server.js';
+
+export { rejectsWithCode };
 
 export interface TestKey {
   id: string;
@@ -29,18 +32,8 @@ export function keySettings(bucket: string): Record<string, unknown> {
 }
 
 /** The SDK with its default settings (CRC32 checksums, aws-chunked bodies), path-style. */
-export function sdkClient(url: string, key: TestKey = FULL_KEY): S3Client {
-  return new S3Client({ endpoint: url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: key.id, secretAccessKey: key.secret } });
-}
+export const sdkClient = (url: string, key: TestKey = FULL_KEY): S3Client => s3Client(url, key);
 
-export async function rejectsWithCode(promise: Promise<unknown>, code: string, status: number): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof S3ServiceException, `an S3 error, got ${String(err)}`);
-    assert.equal(err.name, code, err.message);
-    assert.equal(err.$metadata.httpStatusCode, status);
-    return true;
-  });
-}
 
 export const md5Hex = (bytes: Buffer): string => createHash('md5').update(bytes).digest('hex');
 
@@ -58,7 +51,7 @@ export async function bodyBytes(body: { transformToByteArray(): Promise<Uint8Arr
 }
 
 /** A fresh bucket name for one suite. */
-export const bucketName = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(16).slice(2, 6)}`;
+export const bucketName = uniqueBucket;
 
 /** A listening S3 face over a fresh store of `under`, with the keys above and `bucket` made. */
 export async function openFace(under: StoreUnderTest, bucket: string): Promise<{ server: TestServer; s3: S3Client; close(): Promise<void> }> {

@@ -1,14 +1,14 @@
 /** What the bucket-settings tests share: SDK clients, their errors, and raw HTTP exchanges (any Host header). */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { rejectsWithCode, s3Client, uniqueBucket } from '../helpers/s3-fixture.js';
+
+export { rejectsWithCode, uniqueBucket };
 import { startS3Server, type StoreUnderTest, type TestServer } from '../helpers/server.js';
 import { after, before } from '../helpers/suites.js';
 
 export const KEY = { id: 'AKIDS3GATESETTINGS', secret: 'settings-secret-of-forty-characters-0000' };
-/** A bucket name of this run: the RGW server is shared. */
-export const uniqueBucket = (what: string): string => `${what}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 /** A key that may only read and list: bucket settings are its to read, not to change. */
 export const READER = { id: 'AKIDS3GATEREADER', secret: 'reader-secret-of-forty-characters-00000' };
@@ -24,18 +24,8 @@ export const KEYED = {
 };
 
 /** The SDK with its default settings (checksums included), path-style. */
-export function client(url: string, key: { id: string; secret: string } = KEY): S3Client {
-  return new S3Client({ endpoint: url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: key.id, secretAccessKey: key.secret } });
-}
+export const client = (url: string, key: { id: string; secret: string } = KEY): S3Client => s3Client(url, key);
 
-export async function rejectsWithCode(promise: Promise<unknown>, code: string, status: number): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof S3ServiceException, `an S3 error, got ${String(err)}`);
-    assert.equal(err.name, code, err.message);
-    assert.equal(err.$metadata.httpStatusCode, status);
-    return true;
-  });
-}
 
 export interface RawAnswer {
   status: number;
