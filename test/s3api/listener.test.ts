@@ -102,6 +102,22 @@ describe('S3 addressing and errors', () => {
     assert.match(await noBucket.text(), /<Code>NoSuchBucket<\/Code>/);
   });
 
+  it('refuses encryption and object lock it would not apply, storing nothing', async () => {
+    for (const [name, value] of [
+      ['x-amz-server-side-encryption', 'AES256'],
+      ['x-amz-server-side-encryption-customer-algorithm', 'AES256'],
+      ['x-amz-object-lock-mode', 'GOVERNANCE'],
+    ] as const) {
+      const put = await fetch(`${server.url}/hosted/sealed`, { method: 'PUT', body: 'secret', headers: { [name]: value } });
+      assert.equal(put.status, 501, name);
+      assert.match(await put.text(), new RegExp(`<Code>NotImplemented</Code><Message>s3gate does not implement ${name}:`));
+    }
+    assert.equal((await fetch(`${server.url}/hosted/sealed`, { method: 'HEAD' })).status, 404, 'nothing was stored');
+    const locked = await fetch(`${server.url}/locked`, { method: 'PUT', headers: { 'x-amz-bucket-object-lock-enabled': 'true' } });
+    assert.equal(locked.status, 501);
+    assert.equal((await fetch(`${server.url}/locked`, { method: 'HEAD' })).status, 404, 'no bucket was made');
+  });
+
   it('refuses a location other than its region, and answers versioning as never enabled', async () => {
     const body = '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>eu-west-3</LocationConstraint></CreateBucketConfiguration>';
     const refused = await fetch(`${server.url}/elsewhere`, { method: 'PUT', body });

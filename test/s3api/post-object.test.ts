@@ -378,13 +378,15 @@ describe('POST Object: the policy and its signature', () => {
     await refused(post(url, noFile), 'InvalidArgument', 400, /exactly one file/);
     const publicRead = formOf([['key', 'in/acl'], ['acl', 'public-read'], ...(await signedFields({ conditions: [...base(), { acl: 'public-read' }] }))], 'data');
     await refused(post(url, publicRead), 'NotImplemented', 501, /canned ACL public-read/);
+    const sealed = formOf([['key', 'in/sse'], ['x-amz-server-side-encryption', 'AES256'], ...(await signedFields({ conditions: [...base(), { 'x-amz-server-side-encryption': 'AES256' }] }))], 'data');
+    await refused(post(url, sealed), 'NotImplemented', 501, /does not implement x-amz-server-side-encryption/);
     const huge = formOf([['key', 'in/huge'], ['x-ignore-padding', 'x'.repeat(21 * 1024)], ...(await signedFields({ conditions: base() }))], 'data');
     await refused(post(url, huge), 'MaxPostPreDataLengthExceeded', 400);
     // not a form: such a POST is no browser upload, so it needs a signature like any request
     await refused(fetch(url, { method: 'POST', body: '<x/>', headers: { 'content-type': 'application/xml' } }), 'AccessDenied', 403, /needs a Signature Version 4 signature/);
     const signedForm = formOf([['key', 'in/query'], ...(await signedFields({ conditions: base() }))], 'data');
     await refused(post(`${url}?delete`, signedForm), 'AccessDenied', 403, /needs a Signature Version 4 signature/);
-    for (const key of ['in/nofile', 'in/acl', 'in/huge', 'in/query']) await assertAbsent(s3, bucket, key);
+    for (const key of ['in/nofile', 'in/acl', 'in/sse', 'in/huge', 'in/query']) await assertAbsent(s3, bucket, key);
   });
 
   it('ignores fields after the file, as S3 does, and takes the file as a plain field and fields as file parts', async () => {

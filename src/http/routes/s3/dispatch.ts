@@ -33,6 +33,24 @@ const UNOFFERED_SUBRESOURCES = [
   'website',
 ] as const;
 
+/**
+ * Headers (and browser-upload fields) asking for what s3gate does not do: server-side encryption, object
+ * lock, website redirects. Ignoring them would store an object other than the one asked for (unencrypted,
+ * unlocked), so they are refused.
+ */
+const UNOFFERED_HEADER_PREFIXES = ['x-amz-server-side-encryption', 'x-amz-object-lock-', 'x-amz-bucket-object-lock-enabled', 'x-amz-website-redirect-location'];
+
+/** A refusal naming the first of `names` that asks for something s3gate does not do, or undefined. */
+export function unofferedHeaderRefusal(names: Iterable<string>): ServiceError | undefined {
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    if (UNOFFERED_HEADER_PREFIXES.some((prefix) => lower.startsWith(prefix))) {
+      return new ServiceError('NotImplemented', `s3gate does not implement ${lower}: it keeps objects as they are sent, unencrypted by itself and unlocked.`);
+    }
+  }
+  return undefined;
+}
+
 interface Asked {
   method: string;
   target: S3Target;
@@ -66,6 +84,8 @@ export function dispatchOrder(operations: readonly S3Operation[]): readonly S3Op
 export function chooseOperation(operations: readonly S3Operation[], asked: Asked): S3Operation {
   const unoffered = UNOFFERED_SUBRESOURCES.find((name) => asked.query.has(name));
   if (unoffered) throw new ServiceError('NotImplemented', `s3gate does not implement the ${unoffered} subresource.`);
+  const refused = unofferedHeaderRefusal(Object.keys(asked.headers));
+  if (refused) throw refused;
   const found = operations.find((op) => matches(op, asked));
   if (found) return found;
   const named = [...asked.query.keys()].filter((name) => !name.startsWith('x-'));

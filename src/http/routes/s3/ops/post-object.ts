@@ -15,6 +15,7 @@ import { CHECKSUM_ALGORITHMS, type Checksums, type Tags } from '../../../../stor
 import { limitedBody } from '../../../body.js';
 import { keptHeaders, userMetadata } from '../../../objects/metadata.js';
 import { addressOf } from '../address.js';
+import { unofferedHeaderRefusal } from '../dispatch.js';
 import type { BucketCall } from '../context.js';
 import { withinLength } from '../length-range.js';
 import type { S3Operation } from '../operation.js';
@@ -86,6 +87,8 @@ function keyOf(form: BrowserForm): string {
  */
 function authorize(call: BucketCall, form: BrowserForm, key: string): LengthRange | undefined {
   const { request, options } = call;
+  const refused = unofferedHeaderRefusal(form.fields.keys());
+  if (refused) throw refused;
   let range: LengthRange | undefined;
   if (options.keys && request.keyed) {
     request.principal = undefined;
