@@ -35,6 +35,7 @@ const SPECIAL_KEYS = [
   'd1-', // '-' sorts before '/': before the common prefix d1/
   'd10/x',
   'true',
+  'xml <&> "quoted" \'apostrophe\'', // escaped in the XML, read back as it was
 ];
 
 function generatedKeys(): string[] {
