@@ -1,26 +1,36 @@
 /**
- * S3's XML, read and written with fast-xml-parser. Values stay strings (a key "0001" or "1e3" is a key,
- * not a number); answers carry the S3 namespace; request documents are bounded before they are parsed.
+ * S3's XML, read with fast-xml-parser and written by elementXml below. Values stay strings (a key "0001" or
+ * "1e3" is a key, not a number); answers carry the S3 namespace; request documents are bounded before they
+ * are parsed.
  */
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { ServiceError } from '../../../errors/codes.js';
 
 export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
-/** One pass over values that need it: the builder's own entity handling costs a 1,000-key listing ~3 ms more. */
-const escaped = (value: unknown): unknown =>
-  typeof value === 'string' && /[&<>"']/.test(value) ? value.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c) : value;
+const escaped = (text: string): string => (/[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c) : text);
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  suppressEmptyNode: false,
-  processEntities: false,
-  tagValueProcessor: (_name, value) => escaped(value),
-  attributeValueProcessor: (_name, value) => escaped(value),
-});
+/**
+ * `<name>` with `value` inside: text, children (keys starting with "@" are attributes, "#text" the text),
+ * or, for a list, the element repeated. Answers are written by this small serializer of our own rather than
+ * fast-xml-parser's builder, which made a 1,000-key listing answer ~4 ms slower (more than the listing
+ * itself); requests are still read with fast-xml-parser.
+ */
+function elementXml(name: string, value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map((item) => elementXml(name, item)).join('');
+  if (typeof value !== 'object') return `<${name}>${escaped(String(value))}</${name}>`;
+  let attributes = '';
+  let inner = '';
+  for (const [child, content] of Object.entries(value)) {
+    if (child.startsWith('@')) attributes += ` ${child.slice(1)}="${escaped(String(content))}"`;
+    else if (child === '#text') inner += escaped(String(content));
+    else inner += elementXml(child, content);
+  }
+  return `<${name}${attributes}>${inner}</${name}>`;
+}
 
 const parser = new XMLParser({
   ignoreAttributes: true,
@@ -41,7 +51,7 @@ export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] | undefined
 /** The answer document `<root xmlns=...>children</root>`, with its declaration (S3's error document has no namespace). */
 export function xmlDocument(root: string, children: Record<string, unknown>, namespaced = true): string {
   const element = namespaced ? { '@xmlns': S3_NAMESPACE, ...children } : children;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: element })}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${elementXml(root, element)}`;
 }
 
 /** Sends `<root>` as the answer (200 unless the reply says otherwise). */
