@@ -5,12 +5,13 @@
  * row whose bytes are the chosen part blobs (object_parts): nothing is copied. Uploads older than the expiry
  * are aborted by the store's timer.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ServiceError } from '../../errors/codes.js';
 import { noSuchBucket } from '../../errors/not-found.js';
 import { compositeChecksum, isChecksumAlgorithm, type ChecksumSet } from '../checksums.js';
 import { checkPutPreconditions, hasPreconditions, sameEtag } from '../preconditions.js';
+import { multipartEtag } from '../multipart-etag.js';
 import { checkSourceConditions } from '../source-conditions.js';
 import {
   MAX_PARTS,
@@ -113,12 +114,6 @@ function choose(upload: UploadRow, listed: CompleteMultipartOptions['parts'], st
   return chosen;
 }
 
-/** S3's ETag of a multipart object: the MD5 of the parts' binary MD5s, then "-N". */
-function multipartEtag(parts: readonly UploadPartRow[]): string {
-  const hash = createHash('md5');
-  for (const part of parts) hash.update(Buffer.from(part.etag.slice(1, -1), 'hex'));
-  return `"${hash.digest('hex')}-${parts.length}"`;
-}
 
 export class Multipart {
   constructor(
@@ -214,7 +209,7 @@ export class Multipart {
         inline_id: null,
         parts_count: chosen.length,
         size: chosen.reduce((sum, part) => sum + part.size, 0),
-        etag: multipartEtag(chosen),
+        etag: multipartEtag(chosen.map((part) => part.etag.slice(1, -1))),
         last_modified: Date.now(),
         ...headersOf(upload),
         checksums: algorithm ? toColumn({ [algorithm]: await compositeChecksum(algorithm, partValues) }) : null,

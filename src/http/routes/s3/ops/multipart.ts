@@ -4,7 +4,6 @@
  * S3's rules on completion (part order, ETags, part sizes); here the requests are read and answered.
  * Every call on an upload needs 'write' on its key, as writing the object would.
  */
-import { createHash } from 'node:crypto';
 import { assertAllowed } from '../../../../auth/authorize.js';
 import { isServiceError, ServiceError } from '../../../../errors/codes.js';
 import { CHECKSUM_ALGORITHMS, MAX_PART_SIZE, MAX_PARTS, type ChecksumAlgorithm, type Checksums, type CompletedPart, type ObjectMeta } from '../../../../storage/types.js';
@@ -13,6 +12,7 @@ import { header, type ObjectCall, type S3Call } from '../context.js';
 import type { S3Operation } from '../operation.js';
 import { incomingPayload } from '../payload.js';
 import { childrenOf, listOf, parseXml, sendXml, textOf, type XmlNode } from '../xml.js';
+import { multipartEtag } from '../../../../storage/multipart-etag.js';
 import { readDocument } from './request-document.js';
 import { announcedChecksums, askedAlgorithm, assertOwnerOnlyAcl, checksumElements, checksumHeaders, integrityFor, isoDate, objectHeadersOf, tagsFromHeader, writeConditions } from './common.js';
 import { copySourceRange, readableCopySource, sourceConditionsOf } from './copy-source.js';
@@ -73,13 +73,13 @@ async function completedParts(call: ObjectCall): Promise<CompletedPart[]> {
 
 /** The ETag S3 gives the object these parts make: the MD5 of their binary MD5s, then "-N" (undefined for other ETags). */
 function etagOfParts(parts: readonly CompletedPart[]): string | undefined {
-  const hash = createHash('md5');
+  const hexes: string[] = [];
   for (const part of parts) {
     const hex = /^"?([0-9a-f]{32})"?$/i.exec(part.etag)?.[1];
     if (hex === undefined) return undefined;
-    hash.update(Buffer.from(hex, 'hex'));
+    hexes.push(hex);
   }
-  return `"${hash.digest('hex')}-${parts.length}"`;
+  return multipartEtag(hexes);
 }
 
 /**
