@@ -4,7 +4,15 @@
  */
 import { ServiceError } from '../errors/codes.js';
 import { assertBucketName, assertObjectKey } from '../storage/names.js';
-import { CORS_METHODS, MAX_PARTS, type CorsRule, type ObjectStore, type StoreOperation, type Tags } from '../storage/types.js';
+import {
+  CORS_METHODS,
+  MAX_PARTS,
+  type CorsRule,
+  type EncryptionMode,
+  type ObjectStore,
+  type StoreOperation,
+  type Tags,
+} from '../storage/types.js';
 import { wrapStore, type StoreCallOptions } from '../storage/wrap.js';
 
 export const MAX_TAGS = 10;
@@ -66,7 +74,16 @@ function assertPartNumber(partNumber: number): void {
   }
 }
 
-function checkCall(operation: StoreOperation, opts: StoreCallOptions): void {
+const MODE_NAMES: Record<EncryptionMode, string> = { AES256: 'SSE-S3 (AES256)', 'aws:kms': 'SSE-KMS (aws:kms)', 'SSE-C': 'SSE-C' };
+
+/** A write or a bucket default asking for encryption the store does not do is refused, never stored in the clear. */
+function assertEncryptionOffered(offered: readonly EncryptionMode[], mode: EncryptionMode): void {
+  if (offered.includes(mode)) return;
+  const what = offered.length === 0 ? 'no server-side encryption' : `only ${offered.map((m) => MODE_NAMES[m]).join(', ')}`;
+  throw new ServiceError('NotImplemented', `${MODE_NAMES[mode]} encryption is not offered here: this store does ${what}.`);
+}
+
+function checkCall(operation: StoreOperation, opts: StoreCallOptions, offered: readonly EncryptionMode[]): void {
   if ('bucket' in opts) assertBucketName(opts.bucket);
   if ('key' in opts) assertObjectKey(opts.key);
   if ('sourceBucket' in opts) assertBucketName(opts.sourceBucket);
@@ -77,11 +94,12 @@ function checkCall(operation: StoreOperation, opts: StoreCallOptions): void {
   }
   if ('partNumber' in opts && opts.partNumber !== undefined) assertPartNumber(opts.partNumber);
   if ('rules' in opts) assertCorsRules(opts.rules);
+  if ('encryption' in opts && opts.encryption) assertEncryptionOffered(offered, opts.encryption.mode);
 }
 
 export function checkedStore(store: ObjectStore): ObjectStore {
   return wrapStore(store, (operation, opts, call) => {
-    checkCall(operation, opts);
+    checkCall(operation, opts, store.capabilities.encryption);
     return call();
   });
 }

@@ -32,6 +32,8 @@ export const ERROR_STATUS = {
   AuthorizationQueryParametersError: 400,
   /** The body's SHA-256 is not the one x-amz-content-sha256 announced. */
   XAmzContentSHA256Mismatch: 400,
+  /** An aws:kms key id the service has no key for. */
+  'KMS.NotFoundException': 400,
   /** No valid access key on a request that needs one (answered with WWW-Authenticate: Bearer). */
   Unauthorized: 401,
   AccessDenied: 403,
@@ -50,6 +52,8 @@ export const ERROR_STATUS = {
   NoSuchVersion: 404,
   NoSuchTagSet: 404,
   NoSuchCORSConfiguration: 404,
+  /** A bucket without default encryption. */
+  ServerSideEncryptionConfigurationNotFoundError: 404,
   MethodNotAllowed: 405,
   RequestTimeout: 408,
   BucketAlreadyExists: 409,

@@ -34,6 +34,8 @@ export interface ObjectMeta {
   checksums?: Checksums | undefined;
   /** How many parts a multipart object was assembled from (absent for a single-part object). */
   partsCount?: number | undefined;
+  /** How its bytes are encrypted at rest; absent when they are not. */
+  encryption?: EncryptionInfo | undefined;
 }
 
 export interface ObjectSummary {
@@ -64,6 +66,44 @@ export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
 /** Base64 digests by algorithm. */
 export type Checksums = Partial<Record<ChecksumAlgorithm, string>>;
+
+// ---- server-side encryption ----
+
+/**
+ * How an object's bytes are encrypted at rest, by S3's names: AES256 (SSE-S3: a key the service holds),
+ * aws:kms (SSE-KMS: one of the service's named keys) or SSE-C (a key the client sends with every request).
+ */
+export const ENCRYPTION_MODES = ['AES256', 'aws:kms', 'SSE-C'] as const;
+export type EncryptionMode = (typeof ENCRYPTION_MODES)[number];
+
+/** An SSE-C key as a request carries it: 32 bytes, and the base64 MD5 the client gave for them (checked). */
+export interface CustomerKey {
+  key: Buffer;
+  keyMd5: string;
+}
+
+/** The encryption a write asks for. */
+export type EncryptionRequest =
+  | { mode: 'AES256' }
+  /** keyId absent: the service's default key. */
+  | { mode: 'aws:kms'; keyId?: string | undefined }
+  | { mode: 'SSE-C'; customerKey: CustomerKey };
+
+/** How an object (or an upload) is encrypted, as reads report it: never a key. */
+export interface EncryptionInfo {
+  mode: EncryptionMode;
+  /** aws:kms: the id of the key that wraps the object's data key. */
+  kmsKeyId?: string | undefined;
+  /** SSE-C: the base64 MD5 of the customer's key. */
+  customerKeyMd5?: string | undefined;
+}
+
+/** A bucket's default encryption: applied to writes that ask for none. */
+export type BucketEncryption = { mode: 'AES256' } | { mode: 'aws:kms'; keyId?: string | undefined };
+
+export interface BucketEncryptionOptions extends BucketOptions {
+  encryption: BucketEncryption;
+}
 
 /** What a write says about its body's integrity: digests it must have, and digests to compute and keep. */
 export interface BodyIntegrity {
@@ -97,6 +137,8 @@ export interface WriteConditions {
 
 export interface PutObjectOptions extends ObjectOptions, ObjectHeaders, BodyIntegrity, WriteConditions {
   body: Readable;
+  /** Absent: the bucket's default encryption, or none. */
+  encryption?: EncryptionRequest | undefined;
   /** Known length in bytes, when the caller has one (lets stores pick single-part uploads). */
   contentLength?: number | undefined;
   tags?: Tags | undefined;
@@ -111,7 +153,16 @@ export type ByteRange = { start: number; end?: number | undefined } | { suffix: 
 /** The condition of an If-Range: serve the range only while the object is still this version. */
 export type RangeCondition = { etag: string } | { lastModified: Date };
 
-export interface GetObjectOptions extends ObjectOptions {
+/** Reading an SSE-C object needs its key (InvalidRequest without it, AccessDenied with another). */
+export interface ReadKey {
+  customerKey?: CustomerKey | undefined;
+}
+
+export interface HeadObjectOptions extends ObjectOptions, ReadKey {
+  partNumber?: number | undefined;
+}
+
+export interface GetObjectOptions extends ObjectOptions, ReadKey {
   range?: ByteRange | undefined;
   /** When the object no longer matches, the whole object is served instead of the range. */
   rangeIf?: RangeCondition | undefined;
@@ -151,6 +202,10 @@ export interface CopyObjectOptions extends ObjectOptions, WriteConditions {
   tags?: Tags | undefined;
   /** Compute and keep this checksum for the copy. */
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
+  /** The copy's encryption; absent: the destination bucket's default, or none (never the source's). */
+  encryption?: EncryptionRequest | undefined;
+  /** The source's SSE-C key, when it has one. */
+  sourceCustomerKey?: CustomerKey | undefined;
 }
 
 export interface ListObjectsOptions extends BucketOptions {
@@ -218,6 +273,8 @@ export const MAX_PART_SIZE = 5 * 1024 ** 3;
 
 export interface CreateMultipartOptions extends ObjectOptions, ObjectHeaders {
   tags?: Tags | undefined;
+  /** Absent: the bucket's default encryption, or none. Every part is encrypted as the upload says. */
+  encryption?: EncryptionRequest | undefined;
   /** Every part must then carry this checksum, and the object keeps their composite. */
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
 }
@@ -226,14 +283,17 @@ export interface UploadOptions extends ObjectOptions {
   uploadId: string;
 }
 
-export interface UploadPartOptions extends UploadOptions, BodyIntegrity {
+/** Parts, part copies and the completion of an SSE-C upload carry its key (InvalidRequest without, AccessDenied with another). */
+export interface UploadPartOptions extends UploadOptions, BodyIntegrity, ReadKey {
   /** 1..10,000. */
   partNumber: number;
   body: Readable;
   contentLength?: number | undefined;
 }
 
-export interface UploadPartCopyOptions extends UploadOptions {
+export interface UploadPartCopyOptions extends UploadOptions, ReadKey {
+  /** The source's SSE-C key, when it has one. */
+  sourceCustomerKey?: CustomerKey | undefined;
   partNumber: number;
   sourceBucket: string;
   sourceKey: string;
@@ -249,6 +309,8 @@ export interface PartInfo {
   size: number;
   lastModified: Date;
   checksums?: Checksums | undefined;
+  /** The upload's encryption (answers of UploadPart and UploadPartCopy report it). */
+  encryption?: EncryptionInfo | undefined;
 }
 
 export interface ListPartsOptions extends UploadOptions {
@@ -296,7 +358,7 @@ export interface CompletedPart {
   checksums?: Checksums | undefined;
 }
 
-export interface CompleteMultipartOptions extends UploadOptions, WriteConditions {
+export interface CompleteMultipartOptions extends UploadOptions, WriteConditions, ReadKey {
   /** In ascending part-number order (InvalidPartOrder otherwise), each naming an uploaded part's ETag (InvalidPart). */
   parts: CompletedPart[];
 }
@@ -305,6 +367,8 @@ export interface CompleteMultipartOptions extends UploadOptions, WriteConditions
 export interface StoreCapabilities {
   /** Checksum algorithms a PUT or a part may carry; others are refused with NotImplemented. */
   checksums: readonly ChecksumAlgorithm[];
+  /** Encryption modes writes may ask for (and buckets default to); others are refused with NotImplemented. */
+  encryption: readonly EncryptionMode[];
   /**
    * A bucket the store keeps for the service's own state under a name no caller can give (not a valid
    * bucket name), when it has such room; a store without one gets a configured, ordinary bucket.
@@ -341,7 +405,8 @@ export interface ObjectStore {
   putObject(opts: PutObjectOptions): Promise<ObjectMeta>;
   /** Throws NoSuchBucket, NoSuchKey, or InvalidRange (start past the end, or an empty suffix). */
   getObject(opts: GetObjectOptions): Promise<GetObjectResult>;
-  headObject(opts: ObjectOptions & { partNumber?: number | undefined }): Promise<ObjectMeta>;
+  /** An SSE-C object needs its key for head too. */
+  headObject(opts: HeadObjectOptions): Promise<ObjectMeta>;
   /** Returns whether the key existed. Throws NoSuchBucket when the bucket is absent. */
   deleteObject(opts: ObjectOptions): Promise<boolean>;
   copyObject(opts: CopyObjectOptions): Promise<ObjectMeta>;
@@ -365,14 +430,20 @@ export interface ObjectStore {
   putBucketTagging(opts: BucketTaggingOptions): Promise<void>;
   /** Removes them; nothing to remove is no error. Throws NoSuchBucket. */
   deleteBucketTagging(opts: BucketOptions): Promise<void>;
+  /** Throws ServerSideEncryptionConfigurationNotFoundError when the bucket has no default, NoSuchBucket. */
+  getBucketEncryption(opts: BucketOptions): Promise<BucketEncryption>;
+  /** Sets the bucket's default encryption (a mode or key the store cannot use: NotImplemented, KMS.NotFoundException). */
+  putBucketEncryption(opts: BucketEncryptionOptions): Promise<void>;
+  /** Removes it; nothing to remove is no error. Throws NoSuchBucket. */
+  deleteBucketEncryption(opts: BucketOptions): Promise<void>;
 
-  createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string }>;
+  createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string; encryption?: EncryptionInfo | undefined }>;
   /** Durable when it answers; a part uploaded again under the same number replaces the earlier one. Throws NoSuchUpload. */
   uploadPart(opts: UploadPartOptions): Promise<PartInfo>;
   uploadPartCopy(opts: UploadPartCopyOptions): Promise<PartInfo>;
   listParts(opts: ListPartsOptions): Promise<ListPartsResult>;
   listMultipartUploads(opts: ListUploadsOptions): Promise<ListUploadsResult>;
-  /** The parts become the object, atomically; its ETag is the MD5 of the parts' MD5s and `-N`. */
+  /** The parts become the object, atomically (returned with the upload's encryption); its ETag is the MD5 of the parts' MD5s and `-N`. */
   completeMultipartUpload(opts: CompleteMultipartOptions): Promise<ObjectMeta>;
   /** Throws NoSuchUpload. */
   abortMultipartUpload(opts: UploadOptions): Promise<void>;
@@ -409,6 +480,9 @@ export const STORE_OPERATIONS = [
   'getBucketTagging',
   'putBucketTagging',
   'deleteBucketTagging',
+  'getBucketEncryption',
+  'putBucketEncryption',
+  'deleteBucketEncryption',
   'createMultipartUpload',
   'uploadPart',
   'uploadPartCopy',

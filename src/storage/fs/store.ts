@@ -17,7 +17,9 @@ import { ServiceError } from '../../errors/codes.js';
 import { noSuchBucket, noSuchKey } from '../../errors/not-found.js';
 import type { ChecksumSet } from '../checksums.js';
 import { checkSourceConditions } from '../source-conditions.js';
+import { notYet } from '../not-yet.js';
 import {
+  type BucketEncryption,
   CHECKSUM_ALGORITHMS,
   type BucketInfo,
   type CopyObjectOptions,
@@ -111,7 +113,7 @@ const SELF_COPY =
 export class FsStore implements ObjectStore {
   readonly kind = 'fs';
   // '.' cannot start a bucket name (names.ts): no face can even name the private bucket
-  readonly capabilities: StoreCapabilities = { checksums: CHECKSUM_ALGORITHMS, privateBucket: '.s3gate-system' };
+  readonly capabilities: StoreCapabilities = { checksums: CHECKSUM_ALGORITHMS, encryption: [], privateBucket: '.s3gate-system' };
   /** Settles when the start-up sweep is done; tests await it. */
   readonly recovered: Promise<{ removed: number }>;
   private readonly db: MetaDb;
@@ -389,6 +391,18 @@ export class FsStore implements ObjectStore {
 
   deleteBucketTagging(opts: BucketOptions): Promise<void> {
     return this.settings.deleteTags(opts);
+  }
+
+  getBucketEncryption(): Promise<BucketEncryption> {
+    return Promise.reject(notYet('Bucket default encryption'));
+  }
+
+  putBucketEncryption(): Promise<void> {
+    return Promise.reject(notYet('Bucket default encryption'));
+  }
+
+  deleteBucketEncryption(): Promise<void> {
+    return Promise.reject(notYet('Bucket default encryption'));
   }
 
   createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string }> {

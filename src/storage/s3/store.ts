@@ -58,7 +58,8 @@ import type {
   CorsRule,
 } from '../types.js';
 import { clampRange } from '../ranges.js';
-import { DEFAULT_CONTENT_TYPE, MAX_LIST_KEYS } from '../types.js';
+import { notYet } from '../not-yet.js';
+import { DEFAULT_CONTENT_TYPE, MAX_LIST_KEYS, type BucketEncryption } from '../types.js';
 import { createS3Client } from './client.js';
 import { Circuit, type Verdict } from './circuit.js';
 import {
@@ -95,7 +96,8 @@ export class S3Store implements ObjectStore {
 
   constructor(opts: S3StoreOptions) {
     this.#opts = opts;
-    this.capabilities = { checksums: [...opts.checksums] };
+    // encryption at rest is the backend's own business here (its bucket defaults); none is asked of it
+    this.capabilities = { checksums: [...opts.checksums], encryption: [] };
     this.#checksumMode = opts.checksums.length > 0 ? 'ENABLED' : undefined;
     this.#client = createS3Client(opts);
     this.#backend = { client: this.#client, checksums: this.capabilities.checksums, run: (ctx, signal, call) => this.#run(ctx, signal, call) };
@@ -353,6 +355,15 @@ export class S3Store implements ObjectStore {
   }
   deleteBucketTagging(opts: BucketOptions): Promise<void> {
     return deleteBucketTags(this.#backend, opts);
+  }
+  getBucketEncryption(): Promise<BucketEncryption> {
+    return Promise.reject(notYet('Bucket default encryption'));
+  }
+  putBucketEncryption(): Promise<void> {
+    return Promise.reject(notYet('Bucket default encryption'));
+  }
+  deleteBucketEncryption(): Promise<void> {
+    return Promise.reject(notYet('Bucket default encryption'));
   }
   createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
     return createUpload(this.#backend, opts);
