@@ -6,7 +6,7 @@
 import type { FastifyReply } from 'fastify';
 import { isServiceError, ServiceError } from '../../errors/codes.js';
 import { rangeSpan, rangeStillApplies } from '../../storage/ranges.js';
-import type { ByteRange, GetObjectResult, ObjectMeta, ObjectStore, RangeCondition } from '../../storage/types.js';
+import type { ByteRange, CustomerKey, GetObjectResult, ObjectMeta, ObjectStore, RangeCondition } from '../../storage/types.js';
 import { storedObjectHeaders } from '../media-type.js';
 import { type ConditionalHeaders, evaluatePreconditions, ifRangeCondition } from './conditionals.js';
 import { attachment, downloadName } from './disposition.js';
@@ -86,7 +86,8 @@ function requestedRange(ctx: ReadContext): { range?: ByteRange; rangeIf?: RangeC
   return rangeIf ? { range, rangeIf } : { range };
 }
 
-export type Where = { bucket: string; key: string; signal: AbortSignal };
+/** The object to read, and the SSE-C key it needs when it has one. */
+export type Where = { bucket: string; key: string; customerKey?: CustomerKey | undefined; signal: AbortSignal };
 
 /**
  * The object (whole or the requested span) in one store call, or the finished reply when there is nothing
@@ -97,7 +98,7 @@ async function fetchObject(store: ObjectStore, where: Where, reply: FastifyReply
     return await store.getObject({ ...where, ...requestedRange(ctx) });
   } catch (err) {
     if (!(isServiceError(err) && err.code === 'InvalidRange')) throw err;
-    return unsatisfiable(reply, await store.headObject({ bucket: where.bucket, key: where.key, signal: where.signal }), ctx);
+    return unsatisfiable(reply, await store.headObject(where), ctx);
   }
 }
 
@@ -128,7 +129,7 @@ export async function sendObject(store: ObjectStore, where: Where, reply: Fastif
 
 /** Answers a HEAD of the object at `where`: the headers a GET would have, without opening the body. */
 export async function sendObjectHead(store: ObjectStore, where: Where, reply: FastifyReply, ctx: ReadContext): Promise<FastifyReply> {
-  const meta = await store.headObject({ bucket: where.bucket, key: where.key, signal: where.signal, partNumber: ctx.partNumber });
+  const meta = await store.headObject({ ...where, partNumber: ctx.partNumber });
   const answered = preconditionAnswer(reply, meta, ctx);
   if (answered) return answered;
   const { range, rangeIf } = requestedRange(ctx);

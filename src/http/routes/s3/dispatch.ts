@@ -11,7 +11,6 @@ export type S3Target = S3Operation['target'];
 const UNOFFERED_SUBRESOURCES = [
   'accelerate',
   'analytics',
-  'encryption',
   'intelligent-tiering',
   'inventory',
   'legal-hold',
@@ -34,18 +33,18 @@ const UNOFFERED_SUBRESOURCES = [
 ] as const;
 
 /**
- * Headers (and browser-upload fields) asking for what s3gate does not do: server-side encryption, object
- * lock, website redirects. Ignoring them would store an object other than the one asked for (unencrypted,
- * unlocked), so they are refused.
+ * Headers (and browser-upload fields) asking for what s3gate does not do: object lock, website redirects.
+ * Ignoring them would store an object other than the one asked for (unlocked), so they are refused.
+ * (Encryption headers are read by the operations; a store without the mode asked refuses it.)
  */
-const UNOFFERED_HEADER_PREFIXES = ['x-amz-server-side-encryption', 'x-amz-object-lock-', 'x-amz-bucket-object-lock-enabled', 'x-amz-website-redirect-location'];
+const UNOFFERED_HEADER_PREFIXES = ['x-amz-object-lock-', 'x-amz-bucket-object-lock-enabled', 'x-amz-website-redirect-location'];
 
 /** A refusal naming the first of `names` that asks for something s3gate does not do, or undefined. */
 export function unofferedHeaderRefusal(names: Iterable<string>): ServiceError | undefined {
   for (const name of names) {
     const lower = name.toLowerCase();
     if (UNOFFERED_HEADER_PREFIXES.some((prefix) => lower.startsWith(prefix))) {
-      return new ServiceError('NotImplemented', `s3gate does not implement ${lower}: it keeps objects as they are sent, unencrypted by itself and unlocked.`);
+      return new ServiceError('NotImplemented', `s3gate does not implement ${lower}: it keeps objects unlocked, with no redirect.`);
     }
   }
   return undefined;

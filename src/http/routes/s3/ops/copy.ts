@@ -3,6 +3,7 @@ import { assertAllowed } from '../../../../auth/authorize.js';
 import { ServiceError } from '../../../../errors/codes.js';
 import { header, type ObjectCall } from '../context.js';
 import type { S3Operation } from '../operation.js';
+import { encryptionHeaders, requestedEncryption, sourceKeyOf } from '../sse.js';
 import { sendXml } from '../xml.js';
 import { askedAlgorithm, assertOwnerOnlyAcl, checksumElements, isoDate, objectHeadersOf, tagsFromHeader, writeConditions } from './common.js';
 import { readableCopySource, sourceConditionsOf } from './copy-source.js';
@@ -43,9 +44,12 @@ export const COPY_OPERATIONS: readonly S3Operation[] = [
         taggingDirective,
         tags: taggingDirective === 'REPLACE' ? tagsFromHeader(header(call, 'x-amz-tagging')) : undefined,
         checksumAlgorithm: askedAlgorithm(call),
+        encryption: requestedEncryption(call),
+        sourceCustomerKey: sourceKeyOf(call),
         ...(await writeConditions(call)),
         signal: call.signal,
       });
+      call.reply.headers(encryptionHeaders(meta.encryption));
       return sendXml(call.reply, 'CopyObjectResult', { ETag: meta.etag, LastModified: isoDate(meta.lastModified), ...checksumElements(meta.checksums) });
     },
   },

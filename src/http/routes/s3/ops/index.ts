@@ -3,6 +3,7 @@ import { dispatchOrder } from '../dispatch.js';
 import type { S3Operation } from '../operation.js';
 import { ACL_OPERATIONS } from './acl.js';
 import { ATTRIBUTES_OPERATIONS } from './attributes.js';
+import { BUCKET_ENCRYPTION_OPERATIONS } from './bucket-encryption.js';
 import { BUCKET_SETTINGS_OPERATIONS } from './bucket-settings.js';
 import { BUCKET_OPERATIONS } from './buckets.js';
 import { COPY_OPERATIONS } from './copy.js';
@@ -16,6 +17,7 @@ import { POST_OBJECT_OPERATIONS } from './post-object.js';
 export const S3_OPERATIONS: readonly S3Operation[] = dispatchOrder([
   ...BUCKET_OPERATIONS,
   ...BUCKET_SETTINGS_OPERATIONS,
+  ...BUCKET_ENCRYPTION_OPERATIONS,
   ...OBJECT_OPERATIONS,
   ...LISTING_OPERATIONS,
   ...DELETE_MANY_OPERATIONS,

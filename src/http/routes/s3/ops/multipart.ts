@@ -11,6 +11,7 @@ import { contentMd5Of } from '../../../objects/metadata.js';
 import { header, type ObjectCall, type S3Call } from '../context.js';
 import type { S3Operation } from '../operation.js';
 import { incomingPayload } from '../payload.js';
+import { encryptionHeaders, requestedEncryption, sourceKeyOf, uploadKeyOf } from '../sse.js';
 import { childrenOf, listOf, parseXml, sendXml, textOf, type XmlNode } from '../xml.js';
 import { multipartEtag } from '../../../../storage/multipart-etag.js';
 import { readDocument } from './request-document.js';
@@ -90,7 +91,7 @@ async function completedBefore(call: ObjectCall, parts: readonly CompletedPart[]
   const etag = etagOfParts(parts);
   if (etag === undefined) return undefined;
   try {
-    const current = await call.store.headObject({ bucket: call.bucket, key: call.key, signal: call.signal });
+    const current = await call.store.headObject({ bucket: call.bucket, key: call.key, customerKey: uploadKeyOf(call), signal: call.signal });
     return current.etag === etag ? current : undefined;
   } catch (err) {
     if (isServiceError(err) && err.code === 'NoSuchKey') return undefined;
@@ -116,14 +117,16 @@ export const MULTIPART_OPERATIONS: readonly S3Operation[] = [
       assertAllowed(request, 'write', bucket, key);
       assertOwnerOnlyAcl(call);
       const checksumAlgorithm = uploadAlgorithm(call);
-      const { uploadId } = await call.store.createMultipartUpload({
+      const { uploadId, encryption } = await call.store.createMultipartUpload({
         bucket,
         key,
         ...objectHeadersOf(call),
         tags: tagsFromHeader(header(call, 'x-amz-tagging')),
         checksumAlgorithm,
+        encryption: requestedEncryption(call),
         signal: call.signal,
       });
+      call.reply.headers(encryptionHeaders(encryption));
       if (checksumAlgorithm) call.reply.headers({ 'x-amz-checksum-algorithm': checksumAlgorithm, 'x-amz-checksum-type': 'COMPOSITE' });
       return sendXml(call.reply, 'InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: uploadId });
     },
@@ -147,8 +150,11 @@ export const MULTIPART_OPERATIONS: readonly S3Operation[] = [
         sourceKey: source.key,
         sourceRange: copySourceRange(call),
         sourceConditions: sourceConditionsOf(call),
+        sourceCustomerKey: sourceKeyOf(call),
+        customerKey: uploadKeyOf(call),
         signal: call.signal,
       });
+      call.reply.headers(encryptionHeaders(part.encryption));
       return sendXml(call.reply, 'CopyPartResult', { ETag: part.etag, LastModified: isoDate(part.lastModified), ...checksumElements(part.checksums) });
     },
   },
@@ -173,9 +179,10 @@ export const MULTIPART_OPERATIONS: readonly S3Operation[] = [
         contentMd5: contentMd5Of(header(call, 'content-md5')),
         ...integrity,
         body: integrity.body,
+        customerKey: uploadKeyOf(call),
         signal: call.signal,
       });
-      return call.reply.headers({ etag: part.etag, ...checksumHeaders(part.checksums) }).send();
+      return call.reply.headers({ etag: part.etag, ...checksumHeaders(part.checksums), ...encryptionHeaders(part.encryption) }).send();
     },
   },
   {
@@ -190,12 +197,14 @@ export const MULTIPART_OPERATIONS: readonly S3Operation[] = [
       const uploadId = uploadIdOf(call);
       let meta: ObjectMeta;
       try {
-        meta = await call.store.completeMultipartUpload({ bucket, key, uploadId, parts, ...(await writeConditions(call)), signal: call.signal });
+        const customerKey = uploadKeyOf(call);
+        meta = await call.store.completeMultipartUpload({ bucket, key, uploadId, parts, customerKey, ...(await writeConditions(call)), signal: call.signal });
       } catch (err) {
         const before = isServiceError(err) && err.code === 'NoSuchUpload' ? await completedBefore(call, parts) : undefined;
         if (before === undefined) throw err;
         meta = before;
       }
+      call.reply.headers(encryptionHeaders(meta.encryption));
       return sendXml(call.reply, 'CompleteMultipartUploadResult', {
         Location: locationOf(call),
         Bucket: bucket,

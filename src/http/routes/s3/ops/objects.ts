@@ -7,6 +7,7 @@ import { readContext, sendObject, sendObjectHead, type ReadContext } from '../..
 import { header, type ObjectCall } from '../context.js';
 import type { S3Operation } from '../operation.js';
 import { incomingPayload } from '../payload.js';
+import { encryptionHeaders, readKeyOf, requestedEncryption } from '../sse.js';
 import { announcedChecksums, askedAlgorithm, assertOwnerOnlyAcl, checksumHeaders, integrityFor, objectHeadersOf, tagsFromHeader, writeConditions } from './common.js';
 
 /** The header overrides a GET may ask for in its query (S3 serves them to signed requests; here to any allowed one). */
@@ -45,7 +46,7 @@ function s3ReadHeaders(call: ObjectCall): (meta: ObjectMeta, whole: boolean) => 
   const withChecksums = header(call, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED';
   return (meta, whole) => {
     // a checksum is of the whole object: a range or a part is sent without it
-    const headers: Record<string, string> = withChecksums && whole ? checksumHeaders(meta.checksums) : {};
+    const headers: Record<string, string> = { ...(withChecksums && whole ? checksumHeaders(meta.checksums) : {}), ...encryptionHeaders(meta.encryption) };
     if (meta.partsCount !== undefined) headers['x-amz-mp-parts-count'] = String(meta.partsCount);
     return headers;
   };
@@ -69,6 +70,7 @@ export const OBJECT_OPERATIONS: readonly S3Operation[] = [
       const { request, reply, store, bucket, key } = call;
       assertAllowed(request, 'write', bucket, key);
       assertOwnerOnlyAcl(call);
+      const encryption = requestedEncryption(call);
       const conditions = await writeConditions(call); // before the body: a failed condition answers without it
       const payload = incomingPayload(request, call.options.maxObjectSize);
       const integrity = integrityFor(store, payload.body, announcedChecksums(call), payload.trailerChecksum ?? askedAlgorithm(call));
@@ -81,9 +83,10 @@ export const OBJECT_OPERATIONS: readonly S3Operation[] = [
         contentMd5: contentMd5Of(header(call, 'content-md5')),
         ...integrity,
         ...conditions,
+        encryption,
         signal: call.signal,
       });
-      return reply.headers({ etag: meta.etag, ...checksumHeaders(meta.checksums) }).send();
+      return reply.headers({ etag: meta.etag, ...checksumHeaders(meta.checksums), ...encryptionHeaders(meta.encryption) }).send();
     },
   },
   {
@@ -92,7 +95,8 @@ export const OBJECT_OPERATIONS: readonly S3Operation[] = [
     target: 'object',
     async handle(call) {
       assertAllowed(call.request, 'read', call.bucket, call.key);
-      return sendObject(call.store, { bucket: call.bucket, key: call.key, signal: call.signal }, call.reply, s3ReadContext(call));
+      const where = { bucket: call.bucket, key: call.key, customerKey: readKeyOf(call), signal: call.signal };
+      return sendObject(call.store, where, call.reply, s3ReadContext(call));
     },
   },
   {
@@ -101,7 +105,8 @@ export const OBJECT_OPERATIONS: readonly S3Operation[] = [
     target: 'object',
     async handle(call) {
       assertAllowed(call.request, 'read', call.bucket, call.key);
-      return sendObjectHead(call.store, { bucket: call.bucket, key: call.key, signal: call.signal }, call.reply, s3ReadContext(call));
+      const where = { bucket: call.bucket, key: call.key, customerKey: readKeyOf(call), signal: call.signal };
+      return sendObjectHead(call.store, where, call.reply, s3ReadContext(call));
     },
   },
   {

@@ -16,6 +16,7 @@ import { limitedBody } from '../../../body.js';
 import { keptHeaders, userMetadata } from '../../../objects/metadata.js';
 import { addressOf } from '../address.js';
 import { unofferedHeaderRefusal } from '../dispatch.js';
+import { encryptionHeaders, encryptionRequestFrom, transportOf } from '../sse.js';
 import type { BucketCall } from '../context.js';
 import { withinLength } from '../length-range.js';
 import type { S3Operation } from '../operation.js';
@@ -172,8 +173,10 @@ export const POST_OBJECT_OPERATIONS: readonly S3Operation[] = [
         metadata: userMetadata(asHeaders),
         tags: tagsOfField(form.fields.get('tagging')),
         ...integrityFor(store, body, checksumsOf(form.fields), undefined),
+        encryption: encryptionRequestFrom((name) => form.fields.get(name), transportOf(call)),
         signal: call.signal,
       });
+      call.reply.headers(encryptionHeaders(meta.encryption));
       return answer(call, form.fields, key, meta.etag);
     },
   },
