@@ -19,8 +19,10 @@ node -e '
   const keys = users.map((u) => ({ id: `S3TESTS${u}`, secret: `${u.toLowerCase()}-secret-for-the-s3-tests-suite`, grants: [{ bucket: "*", actions: ["admin"] }] }));
   process.stdout.write(JSON.stringify({ keys }));' > "$keys"
 chmod 600 "$keys"
+# the suite's SSE-KMS cases name the keys testkey-1 and testkey-2; the first also serves SSE-S3
+sse_keys=$(node -e 'const r = () => require("crypto").randomBytes(32).toString("base64"); console.log(`testkey-1:${r()},testkey-2:${r()}`)')
 port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
-S3GATE_DATA_DIR=$work/data S3GATE_KEYS_FILE=$keys S3GATE_S3API_PORT=$port S3GATE_PORT=0 S3GATE_LOG_LEVEL=warn \
+S3GATE_SSE_KEYS=$sse_keys S3GATE_DATA_DIR=$work/data S3GATE_KEYS_FILE=$keys S3GATE_S3API_PORT=$port S3GATE_PORT=0 S3GATE_LOG_LEVEL=warn \
   S3GATE_RATE_LIMIT_PER_KEY=0 S3GATE_RATE_LIMIT_PER_ADDRESS=0 node dist/src/main.js > "$work/service.log" 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null; rm -rf "$work/data"' EXIT
