@@ -9,6 +9,7 @@ import { NETWORK_ENV_SETTINGS } from './network.js';
 import { FS_ENV_SETTINGS } from './fs.js';
 import { OPS_ENV_SETTINGS } from './ops.js';
 import { S3API_ENV_SETTINGS } from './s3api.js';
+import { redactedSse, SSE_ENV_SETTINGS } from './sse.js';
 import { readJsonFile } from './json-file.js';
 import { exposedSecretsProblem } from './private-file.js';
 import { configSchema, type Config } from './schema.js';
@@ -49,6 +50,7 @@ export const ENV_SETTINGS: Readonly<Record<string, string>> = {
   ...NETWORK_ENV_SETTINGS,
   ...S3API_ENV_SETTINGS,
   ...AUTH_ENV_SETTINGS,
+  ...SSE_ENV_SETTINGS,
 };
 
 /** Where the config file is named: this variable or the --config flag. */
@@ -172,5 +174,6 @@ export function redactedConfig(config: Config): unknown {
       sessionToken: config.s3.sessionToken ? '[redacted]' : undefined,
     },
     auth: redactedAuth(config.auth),
+    sse: redactedSse(config.sse),
   };
 }

@@ -10,6 +10,7 @@ import { opsShape } from './ops.js';
 import { linksSchema } from './links.js';
 import { networkShape } from './network.js';
 import { s3apiShape } from './s3api.js';
+import { sseShape } from './sse.js';
 import { CHECKSUM_ALGORITHMS } from '../storage/types.js';
 import { bool, int, list, size } from './fields.js';
 
@@ -61,6 +62,7 @@ export const configSchema = z
     ...opsShape,
     ...networkShape,
     ...s3apiShape,
+    ...sseShape,
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { sseKeyRing } from '../config/sse.js';
 import { openFsStore } from '../storage/fs/index.js';
 import type { StoreLog } from '../storage/s3/options.js';
 import type { ObjectStore } from '../storage/types.js';
@@ -10,5 +11,5 @@ export async function createStore(config: Config, log?: StoreLog): Promise<Objec
     const { createS3Store } = await import('../storage/s3/index.js');
     return createS3Store({ ...config.s3, log });
   }
-  return openFsStore({ dataDir: config.dataDir, ...config.fs });
+  return openFsStore({ dataDir: config.dataDir, ...config.fs, keyRing: sseKeyRing(config.sse) });
 }

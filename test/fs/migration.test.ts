@@ -1,6 +1,6 @@
 /**
- * fs store: data dirs written by schema versions 1 (every object in a blob file), 2 (inline objects) and 3
- * (multipart, no bucket settings) open and migrate.
+ * fs store: data dirs written by schema versions 1 (every object in a blob file), 2 (inline objects), 3
+ * (multipart, no bucket settings) and 4 (no encryption at rest) open and migrate.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -36,6 +36,10 @@ CREATE INDEX objects_blob ON objects (blob);
 CREATE TABLE inline_data (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 PRAGMA user_version = 2;`;
 
+/** What version 5 added to version 4. */
+const DROP_ENCRYPTION = `ALTER TABLE objects DROP COLUMN encryption; ALTER TABLE uploads DROP COLUMN encryption;
+  ALTER TABLE buckets DROP COLUMN encryption;`;
+
 /** Opens the migrated data dir and reads back the object "kept", which must hold `data`. */
 async function reopened(dir: string, data: Buffer) {
   const store = await openFsStore({ dataDir: dir, durable: false });
@@ -46,7 +50,7 @@ async function reopened(dir: string, data: Buffer) {
 }
 
 describe('fs store schema migration', () => {
-  it('opens a version 3 data dir in place as version 4: objects and uploads kept, bucket settings work', async () => {
+  it('opens a version 3 data dir in place as the current version: objects and uploads kept, bucket settings work', async () => {
     const dir = await tempDir('migrate-v3');
     const data = Buffer.from('written under version 3');
     const before = await openFsStore({ dataDir: dir, durable: false });
@@ -54,9 +58,9 @@ describe('fs store schema migration', () => {
     await before.putObject({ bucket: 'old', key: 'kept', body: Readable.from([data]), tags: { t: 'v' } });
     const { uploadId } = await before.createMultipartUpload({ bucket: 'old', key: 'pending' });
     await before.close();
-    // version 3 is version 4 without the buckets' settings columns
+    // version 3 is version 5 without the buckets' settings columns and the encryption columns
     const db = new Database(join(dir, 'meta.sqlite'));
-    db.exec('ALTER TABLE buckets DROP COLUMN cors; ALTER TABLE buckets DROP COLUMN tags; PRAGMA user_version = 3;');
+    db.exec(`${DROP_ENCRYPTION} ALTER TABLE buckets DROP COLUMN cors; ALTER TABLE buckets DROP COLUMN tags; PRAGMA user_version = 3;`);
     db.close();
 
     const { store } = await reopened(dir, data);

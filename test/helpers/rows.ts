@@ -21,5 +21,6 @@ export function indexOnlyRow(bucket: string, key: string, size = 1): ObjectRow {
     metadata: '{}',
     checksums: null,
     tags: null,
+  encryption: null,
   };
 }

@@ -10,13 +10,14 @@
  * 507 before it eats the room kept for deletes; a file system that refuses a write (ENOSPC) gives 507 too.
  * Either way the partial file is deleted.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type Cipher } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { isServiceError, ServiceError } from '../../errors/codes.js';
 import type { ChecksumSet } from '../checksums.js';
+import { encryptor, IV_BYTES, newIv } from '../encryption/index.js';
 import { NotDurable } from './commits.js';
 import { fsyncDir } from './format.js';
 import { Md5Job } from './md5-pool.js';
@@ -34,9 +35,12 @@ export interface StartedBody {
 
 export interface WrittenBlob {
   id: string;
+  /** Of the plaintext (an encrypted blob's file is IV_BYTES longer). */
   size: number;
-  /** Quoted MD5 hex, as S3 reports it. */
+  /** Quoted MD5 hex of the file, as S3 reports it (an encrypted blob's: of its IV and ciphertext). */
   etag: string;
+  /** An encrypted blob's plaintext MD5 hex, when asked for (to check a Content-MD5). */
+  plainMd5?: string | undefined;
 }
 
 export interface WriteOptions {
@@ -45,6 +49,10 @@ export interface WriteOptions {
   contentLength?: number | undefined;
   /** Digests to feed with every byte written, besides the MD5 (only those a client asked for: they cost CPU). */
   digests?: ChecksumSet | undefined;
+  /** Encrypt the bytes under this data key (a fresh IV first in the file, then AES-256-CTR). */
+  dataKey?: Buffer | undefined;
+  /** With dataKey: also compute the plaintext's MD5 (WrittenBlob.plainMd5). */
+  plainMd5?: boolean | undefined;
 }
 
 export function toBuffer(chunk: unknown): Buffer {
@@ -186,12 +194,12 @@ export class BlobFiles {
     const onAbort = () => body.destroy(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const { size, etag } = await this.fill(path, chunks, first, opts, started?.head ?? []);
+      const { size, etag, plainMd5 } = await this.fill(path, chunks, first, opts, started?.head ?? []);
       if (opts.contentLength !== undefined && size !== opts.contentLength) {
         throw new ServiceError('IncompleteBody', `The body was ${size} bytes long; ${opts.contentLength} were announced.`);
       }
       if (this.durable) await fsyncDir(dirname(path)).catch(this.rethrowAsStorage);
-      return { id, size, etag };
+      return { id, size, etag, plainMd5 };
     } catch (err) {
       body.destroy();
       await rm(path, { force: true }).catch(() => undefined);
@@ -213,7 +221,7 @@ export class BlobFiles {
     path: string,
     chunks: AsyncIterator<unknown>,
     first: Promise<IteratorResult<unknown>>,
-    { signal, digests }: WriteOptions,
+    { signal, digests, dataKey, plainMd5 }: WriteOptions,
     head: Buffer[],
   ) {
     const fh = await open(path, 'wx+').catch(this.rethrowAsStorage); // + : the MD5 worker reads it back
@@ -235,8 +243,10 @@ export class BlobFiles {
       current = current === 0 ? 1 : 0;
       filled = 0;
     };
-    const take = async (chunk: Buffer) => {
-      digests?.update(chunk);
+    // checksums are of the plaintext; the file (and so its MD5, the ETag) holds the IV and the ciphertext
+    let cipher: Cipher | undefined;
+    const plain = dataKey && plainMd5 ? createHash('md5') : undefined;
+    const store = async (chunk: Buffer) => {
       for (let offset = 0; offset < chunk.length; ) {
         const copied = chunk.copy(slabs[current], filled, offset);
         filled += copied;
@@ -244,8 +254,18 @@ export class BlobFiles {
         if (filled === IO_BUFFER) await flush();
       }
     };
+    const take = async (chunk: Buffer) => {
+      digests?.update(chunk);
+      plain?.update(chunk);
+      await store(cipher ? cipher.update(chunk) : chunk);
+    };
     let digest: Promise<string> | undefined;
     try {
+      if (dataKey) {
+        const iv = newIv();
+        cipher = encryptor(dataKey, iv);
+        await store(iv);
+      }
       for (const chunk of head) await take(chunk);
       for (let pending = first; ; pending = chunks.next()) {
         let next: IteratorResult<unknown>;
@@ -263,7 +283,8 @@ export class BlobFiles {
       digest = md5.digest(written);
       digest.catch(() => undefined); // awaited below, after the sync
       if (this.durable) await fh.datasync().catch(this.rethrowAsStorage);
-      return { size: written, etag: `"${await digest}"` };
+      const size = dataKey ? written - IV_BYTES : written;
+      return { size, etag: `"${await digest}"`, plainMd5: plain?.digest('hex') };
     } finally {
       await writing.catch(() => undefined);
       if (digest) await digest.catch(() => undefined); // the worker reads through fh until it has answered

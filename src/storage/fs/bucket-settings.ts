@@ -3,8 +3,19 @@
  * committed like any change and go with the bucket when it is deleted. A setting is written whole; removing
  * one is a delete (it goes through on a full disk).
  */
+import { ServiceError } from '../../errors/codes.js';
 import { noCorsConfiguration, noSuchBucket, noTagSet } from '../../errors/not-found.js';
-import type { BucketCorsOptions, BucketOptions, BucketTaggingOptions, CorsRule, Signal, Tags } from '../types.js';
+import { checkedDefault, type KeyRing } from '../encryption/index.js';
+import type {
+  BucketCorsOptions,
+  BucketEncryption,
+  BucketEncryptionOptions,
+  BucketOptions,
+  BucketTaggingOptions,
+  CorsRule,
+  Signal,
+  Tags,
+} from '../types.js';
 import type { CommitQueue } from './commits.js';
 import type { BucketSetting, MetaDb } from './db.js';
 import type { DiskSpace } from './space.js';
@@ -13,6 +24,8 @@ export interface SettingsInternals {
   db: MetaDb;
   commits: CommitQueue;
   room: DiskSpace;
+  /** The keys a default encryption may name. */
+  ring: KeyRing;
   /** Throws when the store is closed or the call aborted. */
   check(opts: Signal): void;
 }
@@ -55,6 +68,24 @@ export class BucketSettings {
 
   deleteTags(opts: BucketOptions): Promise<void> {
     return this.write(opts, 'tags', null);
+  }
+
+  async getEncryption(opts: BucketOptions): Promise<BucketEncryption> {
+    const value = this.read(opts, 'encryption');
+    if (value === null) {
+      throw new ServiceError('ServerSideEncryptionConfigurationNotFoundError', `The bucket "${opts.bucket}" has no default encryption.`);
+    }
+    return JSON.parse(value) as BucketEncryption;
+  }
+
+  putEncryption(opts: BucketEncryptionOptions): Promise<void> {
+    this.fs.check(opts);
+    // the mode is checked as offered before the store is called (checked-store.ts); the key id here
+    return this.write(opts, 'encryption', JSON.stringify(checkedDefault(this.fs.ring, opts.encryption)));
+  }
+
+  deleteEncryption(opts: BucketOptions): Promise<void> {
+    return this.write(opts, 'encryption', null);
   }
 
   private read(opts: BucketOptions, setting: BucketSetting): string | null {

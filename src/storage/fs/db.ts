@@ -30,6 +30,8 @@ export interface BucketSettingsRow {
   cors: string | null;
   /** A JSON object of tags. */
   tags: string | null;
+  /** The default encryption of its objects (the contract's BucketEncryption), as JSON. */
+  encryption: string | null;
 }
 
 /** The settings a bucket row holds, each a column of it. */
@@ -58,6 +60,8 @@ export interface ObjectRow {
   checksums: string | null;
   /** JSON object of tags, or null for none. */
   tags: string | null;
+  /** JSON EncryptionRecord (its wrapped data key), or null for bytes stored in the clear. */
+  encryption: string | null;
 }
 
 /** A row with, for an inline object, its bytes (null for a blob-file object). */
@@ -86,9 +90,10 @@ function prepareAll(db: Database.Database) {
     buckets: db.prepare<[], BucketRow>('SELECT name, created_at FROM buckets ORDER BY name'),
     insertBucket: db.prepare<[string, number]>('INSERT INTO buckets (name, created_at) VALUES (?, ?)'),
     deleteBucket: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
-    bucketSettings: db.prepare<[string], BucketSettingsRow>('SELECT cors, tags FROM buckets WHERE name = ?'),
+    bucketSettings: db.prepare<[string], BucketSettingsRow>('SELECT cors, tags, encryption FROM buckets WHERE name = ?'),
     setCors: db.prepare<[string | null, string]>('UPDATE buckets SET cors = ? WHERE name = ?'),
     setBucketTags: db.prepare<[string | null, string]>('UPDATE buckets SET tags = ? WHERE name = ?'),
+    setBucketEncryption: db.prepare<[string | null, string]>('UPDATE buckets SET encryption = ? WHERE name = ?'),
     anyObject: db.prepare<[string], number>('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').pluck(),
     object: db.prepare<Key, ObjectRow>('SELECT * FROM objects WHERE bucket = ? AND key = ?'),
     objectWithData: db.prepare<Key, RowWithData>(
@@ -97,9 +102,9 @@ function prepareAll(db: Database.Database) {
     storageOf: db.prepare<Key, Storage>('SELECT blob, inline_id, parts_count FROM objects WHERE bucket = ? AND key = ?'),
     upsert: db.prepare<[ObjectRow]>(
       `INSERT OR REPLACE INTO objects (bucket, key, blob, inline_id, parts_count, size, etag, last_modified,
-         content_type, cache_control, content_disposition, content_encoding, metadata, checksums, tags)
+         content_type, cache_control, content_disposition, content_encoding, metadata, checksums, tags, encryption)
        VALUES (@bucket, @key, @blob, @inline_id, @parts_count, @size, @etag, @last_modified,
-         @content_type, @cache_control, @content_disposition, @content_encoding, @metadata, @checksums, @tags)`,
+         @content_type, @cache_control, @content_disposition, @content_encoding, @metadata, @checksums, @tags, @encryption)`,
     ),
     deleteObject: db.prepare<Key, Storage>('DELETE FROM objects WHERE bucket = ? AND key = ? RETURNING blob, inline_id, parts_count'),
     setTags: db.prepare<[string | null, string, Buffer]>('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?'),
@@ -210,7 +215,8 @@ export class MetaDb {
 
   /** Replaces one setting of a bucket (null: none). */
   setBucketSetting(name: string, setting: BucketSetting, value: string | null): void {
-    const statement = setting === 'cors' ? this.sql.setCors : this.sql.setBucketTags;
+    const statements = { cors: this.sql.setCors, tags: this.sql.setBucketTags, encryption: this.sql.setBucketEncryption };
+    const statement = statements[setting];
     if (statement.run(value, name).changes === 0) throw noSuchBucket(name);
   }
 

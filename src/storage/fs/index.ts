@@ -65,5 +65,6 @@ export async function openFsStore(opts: FsStoreOptions): Promise<FsStore> {
     recovered,
     stopRecovery: () => stop.abort(),
     uploadExpiryMs: opts.uploadExpiryMs ?? FS_STORE_DEFAULTS.uploadExpiryMs,
+    keyRing: opts.keyRing,
   });
 }

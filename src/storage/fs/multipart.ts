@@ -3,7 +3,8 @@
  * durable) and committed as an upload_parts row before the call answers; the part it replaces is unlinked
  * after that commit. Completion checks the list against S3's rules and commits, in one transaction, an object
  * row whose bytes are the chosen part blobs (object_parts): nothing is copied. Uploads older than the expiry
- * are aborted by the store's timer.
+ * are aborted by the store's timer. An encrypted upload has one data key, made when it is created: every
+ * part is encrypted under it (each part file with its own IV) and the object takes it over on completion.
  */
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -31,10 +32,12 @@ import {
   type UploadOptions,
   type UploadPartCopyOptions,
   type UploadPartOptions,
+  type EncryptionInfo,
 } from '../types.js';
 import type { BlobFiles } from './blobs.js';
 import type { CommitQueue } from './commits.js';
 import type { BucketRow, MetaDb, ObjectRow } from './db.js';
+import { columnOf, infoOfColumn, type FsEncryption } from './encryption.js';
 import { checkBody, digestsFor, fromColumn, toColumn } from './integrity.js';
 import { pageSize } from './listing.js';
 import { bytesOf, type Located } from './pieces.js';
@@ -53,6 +56,7 @@ export interface FsInternals {
   requireBucket(bucket: string): BucketRow;
   locateObject(bucket: string, key: string): Located;
   discardLater(ids: readonly string[]): void;
+  crypt: FsEncryption;
 }
 
 /** Commits the completed object; false when the upload or one of its chosen parts changed meanwhile. */
@@ -121,10 +125,11 @@ export class Multipart {
     private readonly expiryMs: number,
   ) {}
 
-  async create(opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
+  async create(opts: CreateMultipartOptions): Promise<{ uploadId: string; encryption?: EncryptionInfo | undefined }> {
     const { db } = this.fs;
     this.fs.check(opts);
     this.fs.requireBucket(opts.bucket);
+    const sealed = this.fs.crypt.seal(opts.bucket, opts.encryption);
     await this.fs.room.admit(0, true);
     const now = Date.now();
     const row: UploadRow = {
@@ -135,37 +140,42 @@ export class Multipart {
       ...headerColumns(opts),
       tags: toColumn(opts.tags),
       checksum_algorithm: opts.checksumAlgorithm ?? null,
+      encryption: columnOf(sealed),
     };
     await this.fs.commits.enqueue(() => {
       if (!db.getBucket(row.bucket)) throw noSuchBucket(row.bucket);
       db.uploads.create(row);
     });
-    return { uploadId: row.id };
+    return { uploadId: row.id, encryption: infoOfColumn(row.encryption) };
   }
 
   async uploadPart(opts: UploadPartOptions): Promise<PartInfo> {
     let upload: UploadRow;
+    let dataKey: Buffer | undefined;
     try {
       upload = this.requireUpload(opts);
+      dataKey = this.fs.crypt.open(upload.encryption, opts.customerKey);
     } catch (err) {
       opts.body.destroy();
       throw err;
     }
-    return this.storePart(upload, opts, opts.body, opts);
+    return this.storePart(upload, opts, opts.body, opts, dataKey);
   }
 
   async uploadPartCopy(opts: UploadPartCopyOptions): Promise<PartInfo> {
     const upload = this.requireUpload(opts);
+    const dataKey = this.fs.crypt.open(upload.encryption, opts.customerKey);
     const source = this.fs.locateObject(opts.sourceBucket, opts.sourceKey);
     try {
+      const sourceKey = this.fs.crypt.open(source.row.encryption, opts.sourceCustomerKey);
       checkSourceConditions(toMeta(source.row), opts.sourceConditions);
       const size = source.row.size;
       const range = opts.sourceRange ?? { start: 0, end: size - 1 };
       if (opts.sourceRange && (range.start < 0 || range.end < range.start || range.end >= size)) {
         throw new ServiceError('InvalidRange', `The range ${range.start}-${range.end} is not within the ${size} bytes of the copy source.`);
       }
-      const body = bytesOf(this.fs.blobs, source, range.start, range.end);
-      return await this.storePart(upload, opts, body, { contentLength: Math.max(0, range.end - range.start + 1) });
+      const body = bytesOf(this.fs.blobs, source, range.start, range.end, sourceKey);
+      return await this.storePart(upload, opts, body, { contentLength: Math.max(0, range.end - range.start + 1) }, dataKey);
     } finally {
       source.release();
     }
@@ -198,6 +208,7 @@ export class Multipart {
     const preconditions = () => checkPutPreconditions(db.getObject(opts.bucket, key)?.etag, opts);
     for (let attempt = 1; attempt <= COMPLETE_TRIES; attempt++) {
       const upload = this.requireUpload(opts);
+      this.fs.crypt.open(upload.encryption, opts.customerKey); // an SSE-C upload is completed with its key
       const chosen = choose(upload, opts.parts, db.uploads.allParts(upload.id));
       if (hasPreconditions(opts)) preconditions();
       const algorithm = algorithmOf(upload);
@@ -214,6 +225,7 @@ export class Multipart {
         ...headersOf(upload),
         checksums: algorithm ? toColumn({ [algorithm]: await compositeChecksum(algorithm, partValues) }) : null,
         tags: upload.tags,
+        encryption: upload.encryption,
       };
       const parts = chosen.map((part) => ({ blob: part.blob, size: part.size }));
       if (await commit(row, parts, preconditions)) return toMeta(row);
@@ -251,6 +263,7 @@ export class Multipart {
     opts: UploadOptions & { partNumber: number },
     body: Readable,
     integrity: BodyIntegrity & { contentLength?: number | undefined },
+    dataKey: Buffer | undefined,
   ): Promise<PartInfo> {
     const { blobs, db } = this.fs;
     let digests: ChecksumSet | undefined;
@@ -261,9 +274,15 @@ export class Multipart {
       body.destroy();
       throw err;
     }
-    const written = await blobs.write(body, { signal: opts.signal, contentLength: integrity.contentLength, digests });
+    const written = await blobs.write(body, {
+      signal: opts.signal,
+      contentLength: integrity.contentLength,
+      digests,
+      dataKey,
+      plainMd5: integrity.contentMd5 !== undefined,
+    });
     return blobs.settle([written.id], async () => {
-      const checksums = await checkBody(integrity, written.etag.slice(1, -1), digests);
+      const checksums = await checkBody(integrity, written.plainMd5 ?? written.etag.slice(1, -1), digests);
       const part: UploadPartRow = {
         upload_id: upload.id,
         part_number: opts.partNumber,
@@ -276,7 +295,7 @@ export class Multipart {
       opts.signal?.throwIfAborted();
       const replaced = await this.fs.commits.enqueue(() => db.uploads.putPart(part));
       if (replaced) this.fs.discardLater([replaced]);
-      return partInfo(part);
+      return { ...partInfo(part), encryption: infoOfColumn(upload.encryption) };
     });
   }
 

@@ -1,3 +1,5 @@
+import type { KeyRing } from '../encryption/index.js';
+
 export interface FsStoreOptions {
   /** Folder holding everything the store writes; created when missing. */
   dataDir: string;
@@ -22,6 +24,8 @@ export interface FsStoreOptions {
    * parts deleted; 0 keeps them forever. Default FS_STORE_DEFAULTS.uploadExpiryMs.
    */
   uploadExpiryMs?: number | undefined;
+  /** The keys of SSE-S3 and SSE-KMS (the first is the default); none: only SSE-C is offered. */
+  keyRing?: KeyRing | undefined;
 }
 
 export const FS_STORE_DEFAULTS = {

@@ -1,6 +1,7 @@
 /** Between the fs store's rows (db.ts) and the contract's values (types.ts). */
 import { DEFAULT_CONTENT_TYPE, type Checksums, type ObjectHeaders, type ObjectMeta } from '../types.js';
 import type { ObjectRow } from './db.js';
+import { infoOfColumn } from './encryption.js';
 import { fromColumn } from './integrity.js';
 
 export function toMeta(row: ObjectRow): ObjectMeta {
@@ -16,6 +17,7 @@ export function toMeta(row: ObjectRow): ObjectMeta {
     metadata: JSON.parse(row.metadata) as Record<string, string>,
     checksums: fromColumn<Checksums>(row.checksums),
     partsCount: row.parts_count ?? undefined,
+    encryption: infoOfColumn(row.encryption),
   };
 }
 

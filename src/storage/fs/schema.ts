@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** The objects table; a row's bytes are in one blob file, inline, or in the object_parts rows of a multipart object. */
 const OBJECTS_TABLE = (name: string) => `
@@ -25,6 +25,7 @@ CREATE TABLE ${name} (
   metadata TEXT NOT NULL,
   checksums TEXT,
   tags TEXT,
+  encryption TEXT,
   PRIMARY KEY (bucket, key),
   CHECK ((blob IS NOT NULL) + (inline_id IS NOT NULL) + (parts_count IS NOT NULL) = 1)
 ) WITHOUT ROWID;`;
@@ -57,7 +58,8 @@ CREATE TABLE uploads (
   content_encoding TEXT,
   metadata TEXT NOT NULL,
   tags TEXT,
-  checksum_algorithm TEXT
+  checksum_algorithm TEXT,
+  encryption TEXT
 ) WITHOUT ROWID;
 CREATE INDEX uploads_by_key ON uploads (bucket, key, id);
 CREATE INDEX uploads_by_age ON uploads (initiated);
@@ -78,6 +80,12 @@ const BUCKET_SETTINGS = `
 ALTER TABLE buckets ADD COLUMN cors TEXT;
 ALTER TABLE buckets ADD COLUMN tags TEXT;`;
 
+/** New in version 5: encryption at rest (the wrapped data key of an object or an upload, a bucket's default). */
+const ENCRYPTION_COLUMNS = `
+ALTER TABLE objects ADD COLUMN encryption TEXT;
+ALTER TABLE uploads ADD COLUMN encryption TEXT;`;
+const BUCKET_ENCRYPTION = 'ALTER TABLE buckets ADD COLUMN encryption TEXT;';
+
 const COMMON_COLUMNS = `bucket, key, blob, size, etag, last_modified, content_type, cache_control, content_disposition,
   content_encoding, metadata`;
 
@@ -97,7 +105,8 @@ CREATE TABLE buckets (
   name TEXT NOT NULL PRIMARY KEY,
   created_at INTEGER NOT NULL,
   cors TEXT,
-  tags TEXT
+  tags TEXT,
+  encryption TEXT
 ) WITHOUT ROWID;
 ${OBJECTS_TABLE('objects')}
 CREATE INDEX objects_blob ON objects (blob);
@@ -108,12 +117,14 @@ ${SET_VERSION}`;
 /**
  * Version 1 kept every object in a blob file (no inline_id, blob NOT NULL); version 2 added inline objects;
  * version 3 multipart objects (parts_count, object_parts), checksums, tags and uploads (the objects table is
- * rebuilt because its CHECK changed); version 4 buckets' CORS rules and tags.
+ * rebuilt because its CHECK changed); version 4 buckets' CORS rules and tags; version 5 encryption at rest.
+ * The objects and uploads tables the older versions' scripts create already have version 5's shape.
  */
 const MIGRATIONS: Readonly<Record<number, string>> = {
-  1: `${REBUILD_OBJECTS('NULL')}\n${INLINE_TABLE}\n${MULTIPART_TABLES}\n${BUCKET_SETTINGS}\n${SET_VERSION}`,
-  2: `${REBUILD_OBJECTS('inline_id')}\n${MULTIPART_TABLES}\n${BUCKET_SETTINGS}\n${SET_VERSION}`,
-  3: `${BUCKET_SETTINGS}\n${SET_VERSION}`,
+  1: `${REBUILD_OBJECTS('NULL')}\n${INLINE_TABLE}\n${MULTIPART_TABLES}\n${BUCKET_SETTINGS}\n${BUCKET_ENCRYPTION}\n${SET_VERSION}`,
+  2: `${REBUILD_OBJECTS('inline_id')}\n${MULTIPART_TABLES}\n${BUCKET_SETTINGS}\n${BUCKET_ENCRYPTION}\n${SET_VERSION}`,
+  3: `${BUCKET_SETTINGS}\n${ENCRYPTION_COLUMNS}\n${BUCKET_ENCRYPTION}\n${SET_VERSION}`,
+  4: `${ENCRYPTION_COLUMNS}\n${BUCKET_ENCRYPTION}\n${SET_VERSION}`,
 };
 
 /** Creates the tables in a new database or migrates an older one; false for a version this build cannot read. */

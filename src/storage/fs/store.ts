@@ -8,16 +8,20 @@
  * so a concurrent replace cannot tear what they send. Objects up to INLINE_MAX skip the blob file: their
  * bytes are committed with the row (inline.ts).
  *
+ * Encryption at rest (encryption.ts, ../encryption/): an encrypted object's row keeps its wrapped data key;
+ * its blob files (or inline bytes) hold a fresh IV and the AES-256-CTR ciphertext. Copies to or from an
+ * encrypted object stream the plaintext into a new encrypted write; only clear-to-clear copies reflink.
+ *
  * Room: every write (bucket, object, copy) is admitted against the free-space floor before it writes a byte
  * (space.ts) and refused with 507 below it; deletes are not, and are committed even on a full disk.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Cipher } from 'node:crypto';
 import { addAbortSignal, Readable } from 'node:stream';
 import { ServiceError } from '../../errors/codes.js';
 import { noSuchBucket, noSuchKey } from '../../errors/not-found.js';
 import type { ChecksumSet } from '../checksums.js';
 import { checkSourceConditions } from '../source-conditions.js';
-import { notYet } from '../not-yet.js';
+import { encryptor, IV_BYTES, newIv, NO_KEYS, type KeyRing, type SealedKey } from '../encryption/index.js';
 import {
   type BucketEncryption,
   CHECKSUM_ALGORITHMS,
@@ -50,11 +54,15 @@ import {
   type BucketCorsOptions,
   type BucketTaggingOptions,
   type CorsRule,
+  type BucketEncryptionOptions,
+  type HeadObjectOptions,
+  type EncryptionInfo,
 } from '../types.js';
 import { IO_BUFFER, type BlobFiles } from './blobs.js';
 import { BucketSettings } from './bucket-settings.js';
 import type { CommitQueue } from './commits.js';
 import type { BucketRow, MetaDb, NewContent, ObjectRow, RowWithData } from './db.js';
+import { columnOf, FsEncryption } from './encryption.js';
 import { INLINE_MAX, readSmall } from './inline.js';
 import { checkBody, digestsFor, fromColumn, toColumn } from './integrity.js';
 import { listPage } from './listing.js';
@@ -100,6 +108,37 @@ export interface FsStoreParts {
   stopRecovery: () => void;
   /** Uploads initiated longer ago than this are aborted (0: never). */
   uploadExpiryMs: number;
+  /** The keys of SSE-S3 and SSE-KMS; without any, only SSE-C is offered. */
+  keyRing?: KeyRing | undefined;
+}
+
+/** What a write streams into a blob file or keeps for an inline row. */
+interface WriteRequest {
+  body: Readable;
+  contentLength?: number | undefined;
+  signal?: AbortSignal | undefined;
+  digests?: ChecksumSet | undefined;
+  /** Encrypt under this data key. */
+  dataKey?: Buffer | undefined;
+  /** Also compute the plaintext MD5 of encrypted bytes (to check a Content-MD5). */
+  plainMd5?: boolean | undefined;
+}
+
+interface WrittenBytes {
+  blob: string | null;
+  inline?: Buffer;
+  size: number;
+  etag: string;
+  /** The MD5 hex of the plaintext: what a Content-MD5 is checked against. */
+  md5: string;
+}
+
+/** An inline object's stored data: its bytes, or for an encrypted one a fresh IV and their ciphertext. */
+function inlineData(data: Buffer, dataKey: Buffer | undefined): Buffer {
+  if (!dataKey) return data;
+  const iv = newIv();
+  const cipher: Cipher = encryptor(dataKey, iv);
+  return Buffer.concat([iv, cipher.update(data)]);
 }
 
 /** How often abandoned uploads are looked for: often enough for the expiry, at most hourly. */
@@ -113,7 +152,7 @@ const SELF_COPY =
 export class FsStore implements ObjectStore {
   readonly kind = 'fs';
   // '.' cannot start a bucket name (names.ts): no face can even name the private bucket
-  readonly capabilities: StoreCapabilities = { checksums: CHECKSUM_ALGORITHMS, encryption: [], privateBucket: '.s3gate-system' };
+  readonly capabilities: StoreCapabilities;
   /** Settles when the start-up sweep is done; tests await it. */
   readonly recovered: Promise<{ removed: number }>;
   private readonly db: MetaDb;
@@ -124,6 +163,7 @@ export class FsStore implements ObjectStore {
   private readonly unlinks = new Set<Promise<void>>();
   private readonly multipart: Multipart;
   private readonly settings: BucketSettings;
+  private readonly crypt: FsEncryption;
   private readonly expiryTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
 
@@ -134,6 +174,8 @@ export class FsStore implements ObjectStore {
     this.room = parts.space;
     this.recovered = parts.recovered;
     this.stopRecovery = parts.stopRecovery;
+    this.crypt = new FsEncryption(parts.keyRing ?? NO_KEYS, this.db);
+    this.capabilities = { checksums: CHECKSUM_ALGORITHMS, encryption: this.crypt.modes, privateBucket: '.s3gate-system' };
     const internals: FsInternals = {
       db: this.db,
       commits: this.commits,
@@ -143,9 +185,10 @@ export class FsStore implements ObjectStore {
       requireBucket: (bucket) => this.requireBucket(bucket),
       locateObject: (bucket, key) => this.locateObject(bucket, key),
       discardLater: (ids) => this.discardLater(ids),
+      crypt: this.crypt,
     };
     this.multipart = new Multipart(internals, parts.uploadExpiryMs);
-    this.settings = new BucketSettings({ db: this.db, commits: this.commits, room: this.room, check: (opts) => this.check(opts) });
+    this.settings = new BucketSettings({ db: this.db, commits: this.commits, room: this.room, ring: this.crypt.ring, check: (opts) => this.check(opts) });
     if (parts.uploadExpiryMs > 0) {
       this.expiryTimer = setInterval(() => void this.expireUploads().catch(() => undefined), expiryInterval(parts.uploadExpiryMs));
       this.expiryTimer.unref();
@@ -188,20 +231,22 @@ export class FsStore implements ObjectStore {
     // preconditions are checked before streaming (to fail fast) and again atomically at commit
     const preconditions = () => checkPutPreconditions(this.db.getObject(opts.bucket, key)?.etag, opts);
     let digests: ChecksumSet | undefined;
+    let sealed: SealedKey | undefined;
     try {
       this.check(opts);
       this.requireBucket(opts.bucket);
       if (hasPreconditions(opts)) preconditions();
       digests = digestsFor(opts);
+      sealed = this.crypt.seal(opts.bucket, opts.encryption);
       // a body of unknown length may be small enough for a row; a larger one is admitted as it is written
       await this.room.admit(opts.contentLength ?? 0, (opts.contentLength ?? 0) <= INLINE_MAX);
     } catch (err) {
       opts.body.destroy();
       throw err;
     }
-    const written = await this.writeBytes(opts, digests);
+    const written = await this.writeBytes({ ...opts, digests, dataKey: sealed?.dek, plainMd5: opts.contentMd5 !== undefined });
     return this.blobs.settle(written.blob ? [written.blob] : [], async () => {
-      const checksums = await checkBody(opts, written.etag.slice(1, -1), digests);
+      const checksums = await checkBody(opts, written.md5, digests);
       const row: ObjectRow = {
         bucket: opts.bucket,
         key,
@@ -214,6 +259,7 @@ export class FsStore implements ObjectStore {
         ...headerColumns(opts),
         checksums: toColumn(checksums),
         tags: toColumn(opts.tags),
+        encryption: columnOf(sealed),
       };
       const check = () => {
         if (hasPreconditions(opts)) preconditions();
@@ -226,7 +272,9 @@ export class FsStore implements ObjectStore {
     this.check(opts);
     for (let race = 0; ; race++) {
       const row = this.requireObjectWithData(opts.bucket, opts.key);
-      if (row.parts_count !== null) return this.getParts(row, opts);
+      const dataKey = this.crypt.open(row.encryption, opts.customerKey);
+      // encrypted bytes are read through the pieces, which know the IV at the start of each
+      if (row.parts_count !== null || dataKey) return this.getParts(row, opts, dataKey);
       const version = { etag: row.etag, lastModified: new Date(row.last_modified), size: row.size };
       const range = opts.partNumber !== undefined ? singlePart(row, opts.partNumber) : servedRange(version, opts.range, opts.rangeIf);
       const start = range?.start ?? 0;
@@ -251,9 +299,10 @@ export class FsStore implements ObjectStore {
     }
   }
 
-  async headObject(opts: ObjectOptions & { partNumber?: number | undefined }): Promise<ObjectMeta> {
+  async headObject(opts: HeadObjectOptions): Promise<ObjectMeta> {
     this.check(opts);
     const row = this.requireObject(opts.bucket, opts.key);
+    this.crypt.open(row.encryption, opts.customerKey); // an SSE-C object's metadata needs its key too
     if (opts.partNumber === undefined) return toMeta(row);
     if (row.parts_count === null) {
       const span = singlePart(row, opts.partNumber);
@@ -265,16 +314,16 @@ export class FsStore implements ObjectStore {
   }
 
   /** A read of a multipart object: whole, a range across its parts, or one part. */
-  private getParts(row: RowWithData, opts: GetObjectOptions): GetObjectResult {
+  private getParts(row: RowWithData, opts: GetObjectOptions, dataKey: Buffer | undefined): GetObjectResult {
     const located = locate(this.db, this.blobs, row);
     try {
       const meta = toMeta(row);
       let range: { start: number; end: number } | undefined;
       if (opts.partNumber !== undefined) {
-        range = partSpan(located, opts.partNumber) ?? invalidPartNumber(opts.partNumber, located.pieces.length);
+        range = partSpan(located, opts.partNumber) ?? invalidPartNumber(opts.partNumber, row.parts_count ?? 1);
         if (range.end < range.start) range = undefined; // an empty part
       } else range = servedRange({ ...meta, size: row.size }, opts.range, opts.rangeIf);
-      const body = bytesOf(this.blobs, located, range?.start ?? 0, range?.end ?? row.size - 1);
+      const body = bytesOf(this.blobs, located, range?.start ?? 0, range?.end ?? row.size - 1, dataKey);
       body.once('close', located.release);
       if (opts.signal) addAbortSignal(opts.signal, body);
       return { meta, body, range };
@@ -299,18 +348,17 @@ export class FsStore implements ObjectStore {
     this.check(opts);
     const replace = opts.metadataDirective === 'REPLACE';
     const self = opts.sourceBucket === opts.bucket && opts.sourceKey === opts.key;
-    if (self && !replace && !opts.checksumAlgorithm) throw new ServiceError('InvalidRequest', SELF_COPY);
+    if (self && !replace && !opts.checksumAlgorithm && !opts.encryption) throw new ServiceError('InvalidRequest', SELF_COPY);
     const source = this.locateObject(opts.sourceBucket, opts.sourceKey);
     try {
       const { row } = source;
+      const sourceKey = this.crypt.open(row.encryption, opts.sourceCustomerKey);
       this.requireBucket(opts.bucket);
       checkSourceConditions(toMeta(row), opts.sourceConditions);
+      const sealed = this.crypt.seal(opts.bucket, opts.encryption);
       const key = Buffer.from(opts.key, 'utf8');
       const preconditions = () => checkPutPreconditions(this.db.getObject(opts.bucket, key)?.etag, opts);
       if (hasPreconditions(opts)) preconditions();
-      const checksums = opts.checksumAlgorithm
-        ? toColumn(await this.checksumOf(source, digestsFor({ checksumAlgorithm: opts.checksumAlgorithm }) as ChecksumSet))
-        : row.checksums;
       const { data: _bytes, ...stored } = row;
       const copy: ObjectRow = {
         ...stored,
@@ -318,9 +366,14 @@ export class FsStore implements ObjectStore {
         bucket: opts.bucket,
         key,
         last_modified: Date.now(),
-        checksums,
+        checksums: row.checksums,
         tags: opts.taggingDirective === 'REPLACE' ? toColumn(opts.tags) : row.tags,
+        encryption: null,
       };
+      if (sourceKey || sealed) return await this.copyThroughPlaintext(source, copy, sourceKey, sealed, opts, preconditions);
+      if (opts.checksumAlgorithm) {
+        copy.checksums = toColumn(await this.checksumOf(source, digestsFor({ checksumAlgorithm: opts.checksumAlgorithm }) as ChecksumSet));
+      }
       const inline = row.blob === null && row.parts_count === null;
       await this.room.admit(row.size, inline);
       if (inline) return await this.commitNewRow(copy, { inline: inlineBytes(row) }, opts.signal, preconditions);
@@ -335,6 +388,38 @@ export class FsStore implements ObjectStore {
     } finally {
       source.release();
     }
+  }
+
+  /**
+   * A copy from or to encrypted bytes: the source's plaintext streamed into a new write under the
+   * destination's data key (or none), never its ciphertext under a key it was not written with.
+   */
+  private async copyThroughPlaintext(
+    source: Located,
+    copy: ObjectRow,
+    sourceKey: Buffer | undefined,
+    sealed: SealedKey | undefined,
+    opts: CopyObjectOptions,
+    preconditions: () => void,
+  ): Promise<ObjectMeta> {
+    const { size } = source.row;
+    const digests = opts.checksumAlgorithm ? digestsFor({ checksumAlgorithm: opts.checksumAlgorithm }) : undefined;
+    await this.room.admit(size + (sealed ? IV_BYTES : 0), size <= INLINE_MAX);
+    const body = bytesOf(this.blobs, source, 0, size - 1, sourceKey);
+    const written = await this.writeBytes({ body, contentLength: size, signal: opts.signal, digests, dataKey: sealed?.dek });
+    return this.blobs.settle(written.blob ? [written.blob] : [], async () => {
+      const checksums = digests ? toColumn(await digests.finish()) : copy.checksums;
+      const row: ObjectRow = {
+        ...copy,
+        blob: written.blob,
+        inline_id: null,
+        parts_count: null,
+        etag: written.etag,
+        checksums,
+        encryption: columnOf(sealed),
+      };
+      return this.commitNewRow(row, written.inline ? { inline: written.inline } : undefined, opts.signal, preconditions);
+    });
   }
 
   /** The checksums of a located object's bytes. */
@@ -393,19 +478,19 @@ export class FsStore implements ObjectStore {
     return this.settings.deleteTags(opts);
   }
 
-  getBucketEncryption(): Promise<BucketEncryption> {
-    return Promise.reject(notYet('Bucket default encryption'));
+  getBucketEncryption(opts: BucketOptions): Promise<BucketEncryption> {
+    return this.settings.getEncryption(opts);
   }
 
-  putBucketEncryption(): Promise<void> {
-    return Promise.reject(notYet('Bucket default encryption'));
+  putBucketEncryption(opts: BucketEncryptionOptions): Promise<void> {
+    return this.settings.putEncryption(opts);
   }
 
-  deleteBucketEncryption(): Promise<void> {
-    return Promise.reject(notYet('Bucket default encryption'));
+  deleteBucketEncryption(opts: BucketOptions): Promise<void> {
+    return this.settings.deleteEncryption(opts);
   }
 
-  createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string }> {
+  createMultipartUpload(opts: CreateMultipartOptions): Promise<{ uploadId: string; encryption?: EncryptionInfo | undefined }> {
     return this.multipart.create(opts);
   }
 
@@ -457,11 +542,9 @@ export class FsStore implements ObjectStore {
     return this.closing;
   }
 
-  /** The body into a blob file, or kept in memory when small enough to be stored inline. */
-  private async writeBytes(
-    opts: PutObjectOptions,
-    digests: ChecksumSet | undefined,
-  ): Promise<{ blob: string | null; inline?: Buffer; size: number; etag: string }> {
+  /** The body into a blob file, or kept in memory when small enough to be stored inline; encrypted when asked. */
+  private async writeBytes(opts: WriteRequest): Promise<WrittenBytes> {
+    const { digests, dataKey } = opts;
     const mayBeSmall = opts.contentLength === undefined || opts.contentLength <= INLINE_MAX;
     const small = mayBeSmall ? await readSmall(opts.body, opts.signal) : undefined;
     if (small && 'data' in small) {
@@ -470,10 +553,13 @@ export class FsStore implements ObjectStore {
         throw new ServiceError('IncompleteBody', `The body was ${data.length} bytes long; ${opts.contentLength} were announced.`);
       }
       digests?.update(data);
-      return { blob: null, inline: data, size: data.length, etag: `"${createHash('md5').update(data).digest('hex')}"` };
+      const stored = inlineData(data, dataKey);
+      const etag = createHash('md5').update(stored).digest('hex');
+      const md5 = dataKey && opts.plainMd5 ? createHash('md5').update(data).digest('hex') : etag;
+      return { blob: null, inline: stored, size: data.length, etag: `"${etag}"`, md5 };
     }
-    const blob = await this.blobs.write(opts.body, { ...opts, digests }, small?.started);
-    return { blob: blob.id, size: blob.size, etag: blob.etag };
+    const blob = await this.blobs.write(opts.body, opts, small?.started);
+    return { blob: blob.id, size: blob.size, etag: blob.etag, md5: blob.plainMd5 ?? blob.etag.slice(1, -1) };
   }
 
   /**

@@ -20,6 +20,8 @@ export interface UploadRow {
   metadata: string;
   tags: string | null;
   checksum_algorithm: string | null;
+  /** JSON EncryptionRecord of the upload's data key (its parts are encrypted under it), or null. */
+  encryption: string | null;
 }
 
 export interface UploadPartRow {
@@ -48,9 +50,9 @@ function prepareAll(db: Database.Database) {
   return {
     insert: db.prepare<[UploadRow]>(
       `INSERT INTO uploads (id, bucket, key, initiated, content_type, cache_control, content_disposition,
-         content_encoding, metadata, tags, checksum_algorithm)
+         content_encoding, metadata, tags, checksum_algorithm, encryption)
        VALUES (@id, @bucket, @key, @initiated, @content_type, @cache_control, @content_disposition,
-         @content_encoding, @metadata, @tags, @checksum_algorithm)`,
+         @content_encoding, @metadata, @tags, @checksum_algorithm, @encryption)`,
     ),
     get: db.prepare<[string, string, Buffer], UploadRow>('SELECT * FROM uploads WHERE id = ? AND bucket = ? AND key = ?'),
     exists: db.prepare<[string], number>('SELECT 1 FROM uploads WHERE id = ?').pluck(),
