@@ -16,7 +16,7 @@ const SSE = 'x-amz-server-side-encryption';
 const KMS_KEY_ID = `${SSE}-aws-kms-key-id`;
 const CONTEXT = `${SSE}-context`;
 export const CUSTOMER_PREFIX = `${SSE}-customer-`;
-export const COPY_SOURCE_CUSTOMER_PREFIX = `x-amz-copy-source-${SSE}-customer-`;
+export const COPY_SOURCE_CUSTOMER_PREFIX = 'x-amz-copy-source-server-side-encryption-customer-';
 const SSE_C_NEEDS = 'Requests specifying Server Side Encryption with Customer provided keys must provide';
 
 function invalid(message: string): ServiceError {
