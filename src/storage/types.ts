@@ -153,7 +153,10 @@ export type ByteRange = { start: number; end?: number | undefined } | { suffix: 
 /** The condition of an If-Range: serve the range only while the object is still this version. */
 export type RangeCondition = { etag: string } | { lastModified: Date };
 
-/** Reading an SSE-C object needs its key (InvalidRequest without it, AccessDenied with another). */
+/**
+ * Reading an SSE-C object needs its key (InvalidRequest without it, InvalidArgument with another); a key
+ * given for an object that is not SSE-C is InvalidRequest.
+ */
 export interface ReadKey {
   customerKey?: CustomerKey | undefined;
 }
@@ -283,7 +286,7 @@ export interface UploadOptions extends ObjectOptions {
   uploadId: string;
 }
 
-/** Parts, part copies and the completion of an SSE-C upload carry its key (InvalidRequest without, AccessDenied with another). */
+/** Parts, part copies and the completion of an SSE-C upload carry its key (InvalidRequest without, InvalidArgument with another). */
 export interface UploadPartOptions extends UploadOptions, BodyIntegrity, ReadKey {
   /** 1..10,000. */
   partNumber: number;

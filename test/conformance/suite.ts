@@ -12,6 +12,7 @@ import { failingStream, md5Hex, randomStream, readAll, sha256Hex } from '../help
 import { bucketSettingsSection } from './bucket-settings.js';
 import { checksumSection } from './checksums.js';
 import { copySection } from './copy.js';
+import { encryptionSection } from './encryption.js';
 import { multipartSection } from './multipart.js';
 import { body, rejectsWith, type BackendLimits, type ConformanceContext } from './support.js';
 import { taggingSection } from './tagging.js';
@@ -462,6 +463,7 @@ export function storeConformance(name: string, setup: () => Promise<StoreFixture
       taggingSection(context);
       copySection(context);
       bucketSettingsSection(context);
+      encryptionSection(context);
     });
 
     it('answers a ping', async () => {

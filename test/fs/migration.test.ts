@@ -3,13 +3,14 @@
  * (multipart, no bucket settings) and 4 (no encryption at rest) open and migrate.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { SCHEMA_VERSION } from '../../src/storage/fs/db.js';
+import { KeyRing } from '../../src/storage/encryption/index.js';
 import { openFsStore } from '../../src/storage/fs/index.js';
 import { readAll } from '../helpers/streams.js';
 import { tempDir } from '../helpers/server.js';
@@ -50,6 +51,38 @@ async function reopened(dir: string, data: Buffer) {
 }
 
 describe('fs store schema migration', () => {
+  it('opens a version 4 data dir in place as version 5: objects and uploads kept, then encrypted writes work', async () => {
+    const dir = await tempDir('migrate-v4');
+    const data = Buffer.from('written under version 4');
+    const before = await openFsStore({ dataDir: dir, durable: false });
+    await before.createBucket({ bucket: 'old' });
+    await before.putObject({ bucket: 'old', key: 'kept', body: Readable.from([data]) });
+    const { uploadId } = await before.createMultipartUpload({ bucket: 'old', key: 'pending' });
+    await before.close();
+    const db = new Database(join(dir, 'meta.sqlite'));
+    db.exec(`${DROP_ENCRYPTION} PRAGMA user_version = 4;`);
+    db.close();
+
+    const keyRing = new KeyRing([{ id: 'k1', key: randomBytes(32) }]);
+    const store = await openFsStore({ dataDir: dir, durable: false, keyRing });
+    try {
+      const got = await store.getObject({ bucket: 'old', key: 'kept' });
+      assert.deepEqual(await readAll(got.body), data);
+      assert.equal(got.meta.encryption, undefined);
+      assert.deepEqual((await store.listMultipartUploads({ bucket: 'old' })).uploads.map((u) => u.uploadId), [uploadId]);
+      await store.putBucketEncryption({ bucket: 'old', encryption: { mode: 'AES256' } });
+      const put = await store.putObject({ bucket: 'old', key: 'new', body: Readable.from([data]) });
+      assert.deepEqual(put.encryption, { mode: 'AES256' });
+      assert.deepEqual(await readAll((await store.getObject({ bucket: 'old', key: 'new' })).body), data);
+    } finally {
+      await store.close();
+    }
+    const migrated = new Database(join(dir, 'meta.sqlite'), { readonly: true });
+    assert.equal(migrated.pragma('user_version', { simple: true }), 5);
+    migrated.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('opens a version 3 data dir in place as the current version: objects and uploads kept, bucket settings work', async () => {
     const dir = await tempDir('migrate-v3');
     const data = Buffer.from('written under version 3');
@@ -84,7 +117,7 @@ describe('fs store schema migration', () => {
       await again.close();
     }
     const migrated = new Database(join(dir, 'meta.sqlite'), { readonly: true });
-    assert.equal(migrated.pragma('user_version', { simple: true }), 4);
+    assert.equal(migrated.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     migrated.close();
     await rm(dir, { recursive: true, force: true });
   });

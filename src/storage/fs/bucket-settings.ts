@@ -78,10 +78,10 @@ export class BucketSettings {
     return JSON.parse(value) as BucketEncryption;
   }
 
-  putEncryption(opts: BucketEncryptionOptions): Promise<void> {
+  async putEncryption(opts: BucketEncryptionOptions): Promise<void> {
     this.fs.check(opts);
     // the mode is checked as offered before the store is called (checked-store.ts); the key id here
-    return this.write(opts, 'encryption', JSON.stringify(checkedDefault(this.fs.ring, opts.encryption)));
+    await this.write(opts, 'encryption', JSON.stringify(checkedDefault(this.fs.ring, opts.encryption)));
   }
 
   deleteEncryption(opts: BucketOptions): Promise<void> {
