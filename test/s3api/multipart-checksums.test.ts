@@ -1,4 +1,7 @@
-/** GetObjectAttributes of multipart objects through the S3 face with the AWS SDK (default settings): the parts, paged. On each store. */
+/**
+ * Multipart objects' checksums and parts through the S3 face with the AWS SDK (default settings): the
+ * checksum a completion expects, and GetObjectAttributes' parts, paged. On each store.
+ */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -18,14 +21,14 @@ const ALL = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'] as
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
 
 /** A multipart object of these parts, uploaded with SHA-256 checksums; its composite checksum. */
-async function uploadParts(s3: S3Client, bucket: string, key: string, parts: readonly Buffer[]): Promise<string | undefined> {
+async function uploadParts(s3: S3Client, bucket: string, key: string, parts: readonly Buffer[], expected?: string): Promise<string | undefined> {
   const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: 'SHA256' }));
   const done = [];
   for (const [i, body] of parts.entries()) {
     const { ETag } = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: i + 1, Body: body, ChecksumAlgorithm: 'SHA256', ChecksumSHA256: sha256(body) }));
     done.push({ PartNumber: i + 1, ETag, ChecksumSHA256: sha256(body) });
   }
-  const completed = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: done } }));
+  const completed = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: done }, ChecksumSHA256: expected }));
   return completed.ChecksumSHA256;
 }
 
@@ -76,6 +79,20 @@ for (const under of storesUnderTest()) {
       assert.equal(beyond.ObjectParts?.Parts, undefined);
       assert.equal(beyond.ObjectParts?.TotalPartsCount, 3);
       await rejectsWithCode(attributes({ MaxParts: -1 }), 'InvalidArgument', 400);
+    });
+
+    it('completes an upload whose expected checksum is the composite of its parts, with or without its -N', async () => {
+      assert.ok(composite);
+      assert.equal(await uploadParts(s3(), bucket, 'expected', parts, composite), composite);
+      assert.equal(await uploadParts(s3(), bucket, 'expected', parts, composite.replace(/-3$/, '')), composite);
+    });
+
+    it('refuses with BadDigest a completion that expects another checksum, and keeps no object', async () => {
+      const other = createHash('sha256').update('other').digest('base64');
+      await rejectsWithCode(uploadParts(s3(), bucket, 'unexpected', parts, `${other}-3`), 'BadDigest', 400);
+      await rejectsWithCode(uploadParts(s3(), bucket, 'unexpected', parts, 'bad'), 'BadDigest', 400);
+      await rejectsWithCode(uploadParts(s3(), bucket, 'unexpected', parts, composite?.replace(/-3$/, '-2')), 'BadDigest', 400);
+      await rejectsWithCode(attributes({ Key: 'unexpected' }), 'NoSuchKey', 404);
     });
 
     it('leaves the parts out when only other attributes are asked for', async () => {
