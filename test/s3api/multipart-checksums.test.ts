@@ -95,6 +95,14 @@ for (const under of storesUnderTest()) {
       await rejectsWithCode(attributes({ Key: 'unexpected' }), 'NoSuchKey', 404);
     });
 
+    it('refuses with BadDigest an expected checksum when a part lists none', async () => {
+      const { UploadId } = await s3().send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'bare', ChecksumAlgorithm: 'SHA256' }));
+      const body = parts[2] ?? Buffer.alloc(0);
+      const { ETag } = await s3().send(new UploadPartCommand({ Bucket: bucket, Key: 'bare', UploadId, PartNumber: 1, Body: body, ChecksumAlgorithm: 'SHA256' }));
+      const complete = new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'bare', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] }, ChecksumSHA256: `${sha256(body)}-1` });
+      await rejectsWithCode(s3().send(complete), 'BadDigest', 400);
+    });
+
     it('leaves the parts out when only other attributes are asked for', async () => {
       const answer = await attributes({ ObjectAttributes: ['ObjectSize'] });
       assert.equal(answer.ObjectParts, undefined);

@@ -1,7 +1,7 @@
 /**
  * CompleteMultipartUpload's x-amz-checksum-<algorithm> headers: the checksum the client expects the object
  * to have, not one of the request's XML body. S3 answers BadDigest when it is not the composite of the
- * listed parts' checksums (with or without its "-N"), before anything is assembled.
+ * listed parts' checksums (with or without its "-N"), or when a part lists none, before anything is assembled.
  */
 import { ServiceError } from '../../../../errors/codes.js';
 import { compositeChecksum } from '../../../../storage/checksums.js';
@@ -13,8 +13,9 @@ export async function assertExpectedComposite(call: S3Call, parts: readonly Comp
     const expected = header(call, `x-amz-checksum-${algorithm.toLowerCase()}`)?.trim();
     if (expected === undefined) continue;
     const partValues = parts.map((part) => part.checksums?.[algorithm]);
+    // without every part's checksum there is no composite the expected one could match
     if (partValues.some((value) => value === undefined)) {
-      throw new ServiceError('InvalidRequest', `The object's ${algorithm} checksum can be checked only when every <Part> lists its <Checksum${algorithm}>.`);
+      throw new ServiceError('BadDigest', `The ${algorithm} you specified cannot match: not every <Part> lists its <Checksum${algorithm}>.`);
     }
     const composite = await compositeChecksum(algorithm, partValues as string[]);
     if (expected !== composite && `${expected}-${parts.length}` !== composite) {
