@@ -52,6 +52,10 @@ export const ERROR_STATUS = {
   NoSuchVersion: 404,
   NoSuchTagSet: 404,
   NoSuchCORSConfiguration: 404,
+  /** A bucket without object lock (every bucket here: none is created with it). */
+  ObjectLockConfigurationNotFoundError: 404,
+  /** A bucket without lifecycle rules (every bucket here: s3gate does not expire objects). */
+  NoSuchLifecycleConfiguration: 404,
   /** A bucket without default encryption. */
   ServerSideEncryptionConfigurationNotFoundError: 404,
   MethodNotAllowed: 405,
@@ -60,6 +64,8 @@ export const ERROR_STATUS = {
   BucketNotEmpty: 409,
   /** CreateBucket of a bucket that exists (S3 answers this to its owner; every key here is the owner). */
   BucketAlreadyOwnedByYou: 409,
+  /** A change the bucket cannot take in its state (object lock on a bucket made without it). */
+  InvalidBucketState: 409,
   /** A body of unknown length where S3 needs one (UploadPart, PutObject without chunked framing). */
   MissingContentLength: 411,
   PreconditionFailed: 412,

@@ -52,7 +52,7 @@ function corsRuleXml(rule: CorsRule): Record<string, unknown> {
 }
 
 /** A bucket setting's operation: reading it needs 'list' on the bucket, changing it 'admin'. */
-export function settingOperation(name: string, method: S3Method, query: 'cors' | 'tagging' | 'encryption', handle: (call: BucketCall) => Promise<unknown>): S3Operation {
+export function settingOperation(name: string, method: S3Method, query: string, handle: (call: BucketCall) => Promise<unknown>): S3Operation {
   const action = method === 'GET' ? 'list' : 'admin';
   return {
     name,

@@ -6,6 +6,19 @@ import type { S3Operation } from '../operation.js';
 import { childrenOf, parseXml, sendXml, textOf } from '../xml.js';
 import { readDocument } from './request-document.js';
 import { isoDate, owner } from './common.js';
+import { afterToken, tokenFor } from './listing.js';
+
+const MAX_BUCKETS = 10000;
+
+/** ListBuckets' paging: max-buckets (1 to 10,000), after a continuation token, names under a prefix. */
+function listBucketsAsked(query: URLSearchParams): { maxBuckets: number; after: string | undefined; prefix: string | undefined } {
+  const max = query.get('max-buckets')?.trim();
+  if (max !== undefined && (!/^\d{1,5}$/.test(max) || Number(max) < 1 || Number(max) > MAX_BUCKETS)) {
+    throw new ServiceError('InvalidArgument', `max-buckets must be a whole number from 1 to ${MAX_BUCKETS}.`);
+  }
+  const token = query.get('continuation-token');
+  return { maxBuckets: max === undefined ? MAX_BUCKETS : Number(max), after: token ? afterToken(token) : undefined, prefix: query.get('prefix') ?? undefined };
+}
 
 /** CreateBucket's optional body names a region: it must be the listener's (or empty, the default one). */
 async function checkLocation(call: BucketCall): Promise<void> {
@@ -24,9 +37,19 @@ export const BUCKET_OPERATIONS: readonly S3Operation[] = [
     target: 'service',
     async handle(call) {
       assertAllowed(call.request, 'list');
-      const buckets = await call.store.listBuckets({ signal: call.signal });
-      const listed = buckets.map((b) => ({ Name: b.name, CreationDate: isoDate(b.creationDate) }));
-      return sendXml(call.reply, 'ListAllMyBucketsResult', { Owner: owner(call), Buckets: listed.length > 0 ? { Bucket: listed } : '' });
+      const asked = listBucketsAsked(call.query);
+      const buckets = (await call.store.listBuckets({ signal: call.signal }))
+        .filter((b) => b.name.startsWith(asked.prefix ?? '') && (asked.after === undefined || b.name > asked.after))
+        .sort((a, b) => (a.name < b.name ? -1 : 1));
+      const page = buckets.slice(0, asked.maxBuckets);
+      const last = page.at(-1);
+      const listed = page.map((b) => ({ Name: b.name, CreationDate: isoDate(b.creationDate) }));
+      return sendXml(call.reply, 'ListAllMyBucketsResult', {
+        Owner: owner(call),
+        Buckets: listed.length > 0 ? { Bucket: listed } : '',
+        ...(buckets.length > page.length && last && { ContinuationToken: tokenFor(last.name) }),
+        ...(asked.prefix !== undefined && { Prefix: asked.prefix }),
+      });
     },
   },
   {

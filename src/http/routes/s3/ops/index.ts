@@ -8,8 +8,10 @@ import { BUCKET_SETTINGS_OPERATIONS } from './bucket-settings.js';
 import { BUCKET_OPERATIONS } from './buckets.js';
 import { COPY_OPERATIONS } from './copy.js';
 import { DELETE_MANY_OPERATIONS } from './delete-many.js';
+import { LIFECYCLE_OPERATIONS } from './lifecycle.js';
 import { LISTING_OPERATIONS } from './listing.js';
 import { MULTIPART_OPERATIONS } from './multipart.js';
+import { OBJECT_LOCK_OPERATIONS } from './object-lock.js';
 import { OBJECT_TAGGING_OPERATIONS } from './object-tagging.js';
 import { OBJECT_OPERATIONS } from './objects.js';
 import { POST_OBJECT_OPERATIONS } from './post-object.js';
@@ -27,4 +29,6 @@ export const S3_OPERATIONS: readonly S3Operation[] = dispatchOrder([
   ...POST_OBJECT_OPERATIONS,
   ...MULTIPART_OPERATIONS,
   ...COPY_OPERATIONS,
+  ...OBJECT_LOCK_OPERATIONS,
+  ...LIFECYCLE_OPERATIONS,
 ]);

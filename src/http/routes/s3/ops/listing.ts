@@ -66,9 +66,9 @@ function pageFacts(asked: ListingQuery, page: ListingPage) {
 }
 
 /** v2 continuation tokens: the base64url of where the page ended, opaque to clients. */
-const tokenFor = (last: string) => Buffer.from(last, 'utf8').toString('base64url');
+export const tokenFor = (last: string) => Buffer.from(last, 'utf8').toString('base64url');
 
-function afterToken(token: string): string {
+export function afterToken(token: string): string {
   const last = Buffer.from(token, 'base64url').toString('utf8');
   if (tokenFor(last) !== token) throw new ServiceError('InvalidArgument', 'The continuation token provided is incorrect.');
   return last;

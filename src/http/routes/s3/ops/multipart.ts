@@ -14,6 +14,7 @@ import { incomingPayload } from '../payload.js';
 import { encryptionHeaders, requestedEncryption, sourceKeyOf, uploadKeyOf } from '../sse.js';
 import { childrenOf, listOf, parseXml, sendXml, textOf, type XmlNode } from '../xml.js';
 import { multipartEtag } from '../../../../storage/multipart-etag.js';
+import { assertExpectedComposite } from './complete-checksum.js';
 import { readDocument } from './request-document.js';
 import { announcedChecksums, askedAlgorithm, assertOwnerOnlyAcl, checksumElements, checksumHeaders, integrityFor, isoDate, objectHeadersOf, tagsFromHeader, writeConditions } from './common.js';
 import { copySourceRange, readableCopySource, sourceConditionsOf } from './copy-source.js';
@@ -65,11 +66,13 @@ function completedPart(call: S3Call, node: XmlNode): CompletedPart {
 
 /** The parts a CompleteMultipartUpload lists, read bounded (and checked as its signature says). */
 async function completedParts(call: ObjectCall): Promise<CompletedPart[]> {
-  const document = await readDocument(call);
+  const document = await readDocument(call, { checksumHeadersOfBody: false });
   const parts = listOf(parseXml(document, 'CompleteMultipartUpload')['Part']);
   // S3's schema wants at least one part
   if (parts.length === 0) throw new ServiceError('MalformedXML', MALFORMED);
-  return parts.map((node) => completedPart(call, node));
+  const completed = parts.map((node) => completedPart(call, node));
+  await assertExpectedComposite(call, completed);
+  return completed;
 }
 
 /** The ETag S3 gives the object these parts make: the MD5 of their binary MD5s, then "-N" (undefined for other ETags). */

@@ -14,9 +14,13 @@ import { incomingPayload } from '../payload.js';
 import { MAX_XML_BODY } from '../xml.js';
 import { announcedChecksums } from './common.js';
 
-export async function readDocument(call: S3Call, { integrityRequired = false } = {}): Promise<string> {
+/**
+ * `checksumHeadersOfBody: false` for an operation whose x-amz-checksum-* headers are about something else
+ * (CompleteMultipartUpload's are the object's).
+ */
+export async function readDocument(call: S3Call, { integrityRequired = false, checksumHeadersOfBody = true } = {}): Promise<string> {
   const contentMd5 = contentMd5Of(header(call, 'content-md5'));
-  const announced = announcedChecksums(call);
+  const announced = checksumHeadersOfBody ? announcedChecksums(call) : undefined;
   const payload = incomingPayload(call.request, MAX_XML_BODY);
   // a trailing checksum is checked by the chunked decoder as the body ends
   if (integrityRequired && contentMd5 === undefined && announced === undefined && payload.trailerChecksum === undefined) {
