@@ -32,7 +32,9 @@ async function uploadParts(s3: S3Client, bucket: string, key: string, parts: rea
   return completed.ChecksumSHA256;
 }
 
-for (const under of storesUnderTest()) {
+// The fs store only: the s3 store on Ceph RGW 16 keeps no checksums (S3GATE_S3_CHECKSUMS=none) and cannot
+// read a part by number, both declared limits checked in the conformance suite.
+for (const under of storesUnderTest().filter((store) => store.name === 'fs')) {
   describe(`GetObjectAttributes of multipart objects through the AWS SDK (${under.name})`, { skip: under.skip }, () => {
     const bucket = bucketName('attrs');
     let face: Awaited<ReturnType<typeof openFace>> | undefined;
