@@ -29,7 +29,7 @@ function isLoopback(address: string | undefined): boolean {
   return isIP(plain) === 4 ? plain.startsWith('127.') : plain === '::1';
 }
 
-/** Where a request came from, as far as sending a key in it is concerned. */
+/** Where a request came from, as far as sending a key in it is concerned (the client, past a trusted proxy). */
 export interface Transport {
   /** Over TLS. */
   secure: boolean;
@@ -106,7 +106,7 @@ export function encryptionHeaders(info: EncryptionInfo | undefined): Record<stri
 // ---- the same, read from a call's headers ----
 
 export function transportOf(call: S3Call): Transport {
-  return { secure: call.request.protocol === 'https', remoteAddress: call.request.socket.remoteAddress };
+  return { secure: call.request.protocol === 'https', remoteAddress: call.request.ip };
 }
 
 const headersOf = (call: S3Call): FieldReader => (name) => header(call, name);
